@@ -6,7 +6,7 @@ namespace SpotifyWorker.Pipeline.Storage;
 /// <summary>
 /// An <see cref="IObjectStore"/> over a local folder. Every write goes to a temp file first and is
 /// renamed into place, so readers never see half a file. Put-if-absent is an atomic no-replace
-/// rename (File.Move without overwrite links the file on Linux and fails when the target exists);
+/// rename (a hard link that fails when the target exists);
 /// put-if-match compares and renames under an exclusive lock file. ETags are content hashes, cached
 /// by (key, size, last-write time) so that listing unchanged files reads no file bodies.
 /// </summary>
@@ -111,11 +111,7 @@ public sealed class LocalObjectStore : IObjectStore
         var path = PathOf(key);
         var (temp, etag) = await WriteTempAsync(content, durable: true, cancellationToken).ConfigureAwait(false);
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        try
-        {
-            File.Move(temp, path, overwrite: false);
-        }
-        catch (IOException) when (File.Exists(path))
+        if (!NoReplaceRename.TryMove(temp, path))
         {
             File.Delete(temp);
             throw new PreconditionFailedException(key, $"{path} already exists (put-if-absent lost)");

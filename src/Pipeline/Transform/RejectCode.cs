@@ -17,6 +17,7 @@ public enum RejectCode
 
     // File level: the whole file is quarantined and not retried until its ETag changes.
     MissingColumns,
+    DuplicateColumns,
     InvalidUtf8,
     BadGzip,
 }
@@ -32,6 +33,7 @@ public static class RejectCodes
         RejectCode.FieldCount => "field_count",
         RejectCode.BadQuoting => "bad_quoting",
         RejectCode.MissingColumns => "missing_columns",
+        RejectCode.DuplicateColumns => "duplicate_columns",
         RejectCode.InvalidUtf8 => "invalid_utf8",
         RejectCode.BadGzip => "bad_gzip",
         _ => throw new ArgumentOutOfRangeException(nameof(code), code, null),

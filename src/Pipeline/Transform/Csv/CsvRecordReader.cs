@@ -1,0 +1,218 @@
+using System.Buffers;
+using System.Text;
+
+namespace SpotifyWorker.Pipeline.Transform.Csv;
+
+/// <summary>
+/// Splits an RFC 4180 byte stream into records and fields without decoding it. A quote opens a quoted
+/// field only at the start of a field (a quote inside an unquoted field is data, as in <c>5'10"</c>);
+/// inside quotes, <c>""</c> is a quote and commas and line breaks are data. Records end at LF or CRLF.
+/// It tracks the physical line each record starts on, which is what a person opening the file sees.
+/// </summary>
+internal sealed class CsvRecordReader
+{
+    private static readonly SearchValues<byte> FieldEnd = SearchValues.Create(",\n"u8);
+    private readonly Stream _stream;
+    private byte[] _buffer = new byte[1 << 20];
+    private int _position, _length;
+    private bool _endOfStream, _started;
+    private long _nextLine = 1;
+    private int _recordStart, _recordLength;
+    private int[] _fieldStart = new int[64], _fieldLength = new int[64];
+    private bool[] _fieldQuoted = new bool[64];
+
+    public CsvRecordReader(Stream stream) => _stream = stream;
+
+    /// <summary>1-based physical line on which the current record starts.</summary>
+    public long Line { get; private set; }
+
+    public int FieldCount { get; private set; }
+
+    /// <summary>A quoted field was followed by something other than a comma or a line break.</summary>
+    public bool BadQuoting { get; private set; }
+
+    /// <summary>A quoted field was still open at the end of the file.</summary>
+    public bool UnterminatedQuote { get; private set; }
+
+    /// <summary>Bytes of the current record without its line terminator.</summary>
+    public ReadOnlySpan<byte> Record => _buffer.AsSpan(_recordStart, _recordLength);
+
+    /// <summary>A blank line: no bytes at all between two line breaks.</summary>
+    public bool IsBlank => FieldCount == 1 && _fieldLength[0] == 0 && !_fieldQuoted[0];
+
+    /// <summary>The field's bytes as they stand in the file, without its surrounding quotes ("" still doubled).</summary>
+    public ReadOnlySpan<byte> RawField(int index) => _buffer.AsSpan(_recordStart + _fieldStart[index], _fieldLength[index]);
+
+    public bool IsQuoted(int index) => _fieldQuoted[index];
+
+    /// <summary>The field's value, decoded and unescaped.</summary>
+    public string Field(int index)
+    {
+        var value = Encoding.UTF8.GetString(RawField(index));
+        return _fieldQuoted[index] && value.Contains('"', StringComparison.Ordinal) ? value.Replace("\"\"", "\"", StringComparison.Ordinal) : value;
+    }
+
+    public string RecordText() => Encoding.UTF8.GetString(Record);
+
+    /// <summary>Moves to the next record; false at the end of the stream.</summary>
+    public bool Read()
+    {
+        if (!_started)
+        {
+            _started = true;
+            Fill();
+            if (_length >= 3 && _buffer[0] == 0xEF && _buffer[1] == 0xBB && _buffer[2] == 0xBF) _position = 3;
+        }
+        while (true)
+        {
+            if (_position >= _length && _endOfStream) return false;
+            var end = TryParseRecord();
+            if (end >= 0)
+            {
+                Line = _nextLine;
+                _nextLine += 1 + Record.Count((byte)'\n');
+                _position = end;
+                return true;
+            }
+            // The record runs past the buffer: keep its bytes, read more and parse it again from its start.
+            Compact();
+            Fill();
+        }
+    }
+
+    /// <summary>Parses the record at the current position; returns the position after it, or -1 when more input is needed.</summary>
+    private int TryParseRecord()
+    {
+        var span = _buffer.AsSpan(0, _length);
+        var p = _position;
+        FieldCount = 0;
+        BadQuoting = false;
+        UnterminatedQuote = false;
+        while (true)
+        {
+            if (p >= _length)
+            {
+                if (!_endOfStream) return -1;
+                AddField(p, p, false);
+                return EndRecord(p, p);
+            }
+            if (span[p] == (byte)'"')
+            {
+                var q = p + 1;
+                while (true)
+                {
+                    var found = span[q..].IndexOf((byte)'"');
+                    if (found < 0)
+                    {
+                        if (!_endOfStream) return -1;
+                        UnterminatedQuote = true;
+                        AddField(p + 1, _length, true);
+                        return EndRecord(_length, _length);
+                    }
+                    var quote = q + found;
+                    if (quote + 1 >= _length && !_endOfStream) return -1;
+                    if (quote + 1 < _length && span[quote + 1] == (byte)'"')
+                    {
+                        q = quote + 2;
+                        continue;
+                    }
+                    AddField(p + 1, quote, true);
+                    var next = quote + 1;
+                    if (next >= _length) return EndRecord(next, next);
+                    if (span[next] == (byte)',')
+                    {
+                        p = next + 1;
+                        break;
+                    }
+                    if (span[next] == (byte)'\n') return EndRecord(next, next + 1);
+                    if (span[next] == (byte)'\r' && next + 1 < _length && span[next + 1] == (byte)'\n') return EndRecord(next, next + 2);
+                    if (span[next] == (byte)'\r' && next + 1 >= _length && !_endOfStream) return -1;
+
+                    // Text after a closing quote: keep the whole field as it stands and flag the record.
+                    BadQuoting = true;
+                    var rest = span[next..].IndexOfAny(FieldEnd);
+                    if (rest < 0 && !_endOfStream) return -1;
+                    var stop = rest < 0 ? _length : next + rest;
+                    FieldCount--;
+                    AddField(p, TrimCarriageReturn(span, p, stop), false);
+                    if (stop >= _length) return EndRecord(stop, stop);
+                    if (span[stop] == (byte)',')
+                    {
+                        p = stop + 1;
+                        break;
+                    }
+                    return EndRecord(TrimCarriageReturn(span, p, stop), stop + 1);
+                }
+                continue;
+            }
+
+            var found2 = span[p..].IndexOfAny(FieldEnd);
+            if (found2 < 0)
+            {
+                if (!_endOfStream) return -1;
+                AddField(p, _length, false);
+                return EndRecord(_length, _length);
+            }
+            var at = p + found2;
+            if (span[at] == (byte)',')
+            {
+                AddField(p, at, false);
+                p = at + 1;
+                continue;
+            }
+            var fieldEnd = TrimCarriageReturn(span, p, at);
+            AddField(p, fieldEnd, false);
+            return EndRecord(fieldEnd, at + 1);
+        }
+    }
+
+    private static int TrimCarriageReturn(ReadOnlySpan<byte> span, int start, int end) =>
+        end > start && span[end - 1] == (byte)'\r' ? end - 1 : end;
+
+    private int EndRecord(int contentEnd, int next)
+    {
+        _recordStart = _position;
+        _recordLength = contentEnd - _position;
+        for (var i = 0; i < FieldCount; i++) _fieldStart[i] -= _position;
+        return next;
+    }
+
+    private void AddField(int start, int end, bool quoted)
+    {
+        if (FieldCount == _fieldStart.Length)
+        {
+            Array.Resize(ref _fieldStart, FieldCount * 2);
+            Array.Resize(ref _fieldLength, FieldCount * 2);
+            Array.Resize(ref _fieldQuoted, FieldCount * 2);
+        }
+        _fieldStart[FieldCount] = start;
+        _fieldLength[FieldCount] = end - start;
+        _fieldQuoted[FieldCount] = quoted;
+        FieldCount++;
+    }
+
+    private void Compact()
+    {
+        if (_position > 0)
+        {
+            Buffer.BlockCopy(_buffer, _position, _buffer, 0, _length - _position);
+            _length -= _position;
+            _position = 0;
+        }
+        else if (_length == _buffer.Length)
+        {
+            Array.Resize(ref _buffer, _buffer.Length * 2);
+        }
+    }
+
+    private void Fill()
+    {
+        while (_length < _buffer.Length && !_endOfStream)
+        {
+            var read = _stream.Read(_buffer, _length, _buffer.Length - _length);
+            if (read == 0) _endOfStream = true;
+            _length += read;
+            if (_length - _position >= (1 << 16)) break;
+        }
+    }
+}
