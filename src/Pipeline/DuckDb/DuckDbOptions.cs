@@ -1,0 +1,27 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace SpotifyWorker.Pipeline.DuckDb;
+
+/// <summary>DuckDB engine settings (section <c>Pipeline:DuckDb</c>), for the transform, catalog and queries.</summary>
+public sealed class DuckDbOptions
+{
+    public const string Section = "Pipeline:DuckDb";
+
+    /// <summary>
+    /// DuckDB's memory_limit. Above it DuckDB spills to <see cref="TempDirectory"/>; the worker's peak memory
+    /// is this plus about 150 MB of .NET. Default "768MB", so that a Kaggle-scale run stays under 1 GiB.
+    /// </summary>
+    [Required]
+    [RegularExpression(@"^\s*[0-9]+(\.[0-9]+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$", ErrorMessage = "Pipeline:DuckDb:MemoryLimit must look like 768MB or 2GiB")]
+    public string MemoryLimit { get; set; } = "768MB";
+
+    /// <summary>
+    /// Where DuckDB spills and where raw files are staged for a batch. Default: <c>&lt;lake&gt;/_pipeline/tmp</c>,
+    /// on the lake's filesystem so that finished files are moved into place by rename.
+    /// </summary>
+    public string? TempDirectory { get; set; }
+
+    /// <summary>DuckDB worker threads; 0 means one per core. Default 0.</summary>
+    [Range(0, 256)]
+    public int Threads { get; set; }
+}

@@ -1,0 +1,93 @@
+using System.Globalization;
+using DuckDB.NET.Data;
+
+namespace SpotifyWorker.Pipeline.DuckDb;
+
+/// <summary>
+/// One in-memory DuckDB connection with the memory limit, spill folder and thread count applied.
+/// DuckDB.NET's async methods run synchronously, so statements run on the thread pool and a cancelled
+/// token interrupts the running statement.
+/// </summary>
+public sealed class DuckDbSession : IDisposable
+{
+    private readonly DuckDBConnection _connection;
+
+    private DuckDbSession(DuckDBConnection connection) => _connection = connection;
+
+    public static DuckDbSession Open(DuckDbOptions options, string tempDirectory)
+    {
+        Directory.CreateDirectory(tempDirectory);
+        var connection = new DuckDBConnection("DataSource=:memory:");
+        connection.Open();
+        var session = new DuckDbSession(connection);
+        var threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
+        session.Execute($"""
+            SET memory_limit = {Literal(options.MemoryLimit)};
+            SET temp_directory = {Literal(tempDirectory)};
+            SET threads = {threads.ToString(CultureInfo.InvariantCulture)};
+            SET preserve_insertion_order = false;
+            SET enable_progress_bar = false;
+            """);
+        return session;
+    }
+
+    public DuckDBConnection Connection => _connection;
+
+    /// <summary>Query progress in percent (0..100) of the running statement, or -1 when unknown.</summary>
+    public double Progress => _connection.GetQueryProgress().Percentage;
+
+    public void Execute(string sql)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    public Task ExecuteAsync(string sql, CancellationToken cancellationToken) => RunAsync(sql, c => c.ExecuteNonQuery(), cancellationToken);
+
+    public Task<T> ScalarAsync<T>(string sql, CancellationToken cancellationToken) =>
+        RunAsync(sql, c => (T)Convert.ChangeType(c.ExecuteScalar()!, typeof(T), CultureInfo.InvariantCulture), cancellationToken);
+
+    /// <summary>Runs a query and returns its column names and rows (values as DuckDB.NET gives them).</summary>
+    public Task<QueryRows> QueryAsync(string sql, CancellationToken cancellationToken) => RunAsync(sql, command =>
+    {
+        using var reader = command.ExecuteReader();
+        var columns = Enumerable.Range(0, reader.FieldCount).Select(i => new QueryColumn(reader.GetName(i), reader.GetDataTypeName(i))).ToList();
+        var rows = new List<object?[]>();
+        while (reader.Read())
+        {
+            var row = new object?[reader.FieldCount];
+            for (var i = 0; i < row.Length; i++) row[i] = reader.IsDBNull(i) ? null : reader.GetValue(i);
+            rows.Add(row);
+        }
+        return new QueryRows(columns, rows);
+    }, cancellationToken);
+
+    private async Task<T> RunAsync<T>(string sql, Func<DuckDBCommand, T> run, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        using var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        using var registration = cancellationToken.Register(command.Cancel);
+        try
+        {
+            return await Task.Run(() => run(command), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (DuckDBException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw new OperationCanceledException("DuckDB statement interrupted", cancellationToken);
+        }
+    }
+
+    /// <summary>A SQL string literal.</summary>
+    public static string Literal(string value) => "'" + value.Replace("'", "''", StringComparison.Ordinal) + "'";
+
+    /// <summary>A DuckDB list of string literals, for read_parquet/read_csv file lists.</summary>
+    public static string List(IEnumerable<string> values) => "[" + string.Join(", ", values.Select(Literal)) + "]";
+
+    public void Dispose() => _connection.Dispose();
+}
+
+public sealed record QueryColumn(string Name, string Type);
+
+public sealed record QueryRows(IReadOnlyList<QueryColumn> Columns, IReadOnlyList<object?[]> Rows);

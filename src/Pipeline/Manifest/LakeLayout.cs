@@ -1,0 +1,24 @@
+using System.Globalization;
+using SpotifyWorker.Pipeline.Transform;
+
+namespace SpotifyWorker.Pipeline.Manifest;
+
+/// <summary>Keys of the lake's data files (the same on a local folder and in S3).</summary>
+public static class LakeLayout
+{
+    public const string SilverPrefix = "silver/";
+    public const string QuarantinePrefix = "quarantine/";
+    public const string GoldPrefix = "gold/spotify_tracks/";
+
+    /// <summary>Prefixes that hold only committed data files; anything there that no commit names is garbage.</summary>
+    public static readonly IReadOnlyList<string> DataPrefixes = [SilverPrefix, QuarantinePrefix, GoldPrefix];
+
+    public static string Silver(Entity entity, long batch) =>
+        $"{SilverPrefix}{entity.Name()}/batch={batch.ToString(CultureInfo.InvariantCulture)}/part-{Guid.NewGuid():N}.parquet";
+
+    public static string Quarantine(Entity entity, long batch) =>
+        $"{QuarantinePrefix}{entity.Name()}/batch={batch.ToString(CultureInfo.InvariantCulture)}/part-{Guid.NewGuid():N}.parquet";
+
+    public static string Gold(int releaseYear, string fileName) =>
+        $"{GoldPrefix}release_year={releaseYear.ToString(CultureInfo.InvariantCulture)}/{fileName}";
+}

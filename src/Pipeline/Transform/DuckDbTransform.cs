@@ -1,0 +1,290 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SpotifyWorker.Pipeline.DuckDb;
+using SpotifyWorker.Pipeline.Manifest;
+using SpotifyWorker.Pipeline.Storage;
+using SpotifyWorker.Pipeline.Transform.Csv;
+
+namespace SpotifyWorker.Pipeline.Transform;
+
+/// <summary>
+/// The embedded transform: raw files are staged by <see cref="RawFileStager"/>, then DuckDB runs the shared
+/// SQL (Transform/Sql) to validate, write silver and rewrite the affected gold partitions. Partitioned COPY is
+/// not atomic, so gold is written to a staging folder, its row count checked, and each file moved to a new
+/// unique name; nothing is visible until the orchestrator commits the output.
+/// </summary>
+public sealed partial class DuckDbTransform(
+    LakeStores stores,
+    IOptions<DuckDbOptions> options,
+    ILogger<DuckDbTransform> logger) : ITransformEngine
+{
+    private readonly LocalObjectStore _lake = stores.Lake as LocalObjectStore
+        ?? throw new InvalidOperationException("The DuckDB transform needs the local lake (Pipeline:Backend=local)");
+
+    public async Task<BatchOutput> ExecuteAsync(BatchWork work, CancellationToken cancellationToken)
+    {
+        var tempRoot = options.Value.TempDirectory ?? _lake.PathOf(LocalObjectStore.TempPrefix + "duckdb");
+        var workDir = Path.Combine(tempRoot, $"batch-{work.Seq}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(workDir);
+        try
+        {
+            var staged = await StageAsync(work, workDir, cancellationToken).ConfigureAwait(false);
+            using var db = DuckDbSession.Open(options.Value, Path.Combine(workDir, "spill"));
+            var batch = new BatchRun(db, work, staged, _lake, stores, logger);
+            return await batch.RunAsync(workDir, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            TryDelete(workDir);
+        }
+    }
+
+    private async Task<IReadOnlyDictionary<BatchFile, StagedInput>> StageAsync(BatchWork work, string workDir, CancellationToken cancellationToken)
+    {
+        var results = new ConcurrentDictionary<BatchFile, StagedInput>();
+        var parallel = new ParallelOptions
+        {
+            CancellationToken = cancellationToken,
+            MaxDegreeOfParallelism = options.Value.Threads > 0 ? options.Value.Threads : Environment.ProcessorCount,
+        };
+        await Parallel.ForEachAsync(work.Files, parallel, async (file, ct) =>
+        {
+            var path = Path.Combine(workDir, "stage", file.Entity.Name(), file.Ordinal.ToString(CultureInfo.InvariantCulture) + ".csv");
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            StagedFile result;
+            await using (var raw = await stores.Raw.OpenReadAsync(file.Key, ct).ConfigureAwait(false))
+            await using (var output = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            {
+                result = RawFileStager.Stage(raw, RawKeys.IsGzip(file.Key), file.Entity, file.Ordinal, output, ct);
+            }
+            if (result.FileError is not null) File.Delete(path);
+            results[file] = new StagedInput(path, result);
+        }).ConfigureAwait(false);
+        return results;
+    }
+
+    private static void TryDelete(string directory)
+    {
+        try
+        {
+            if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Left for the garbage collector of the next run (it removes old temp folders).
+        }
+    }
+
+    internal sealed record StagedInput(string Path, StagedFile Result);
+
+    /// <summary>The SQL side of one batch, step by step.</summary>
+    private sealed partial class BatchRun(
+        DuckDbSession db,
+        BatchWork work,
+        IReadOnlyDictionary<BatchFile, StagedInput> staged,
+        LocalObjectStore lake,
+        LakeStores stores,
+        ILogger logger)
+    {
+        private readonly List<DataFile> _added = [];
+        private readonly Dictionary<BatchFile, long> _sqlRejects = [];
+        private readonly List<QuarantineRow> _quarantine = [];
+
+        public async Task<BatchOutput> RunAsync(string workDir, CancellationToken cancellationToken)
+        {
+            var clock = Stopwatch.StartNew();
+            await RegisterBatchFilesAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var entity in Entities.All)
+            {
+                await ValidateAsync(entity, cancellationToken).ConfigureAwait(false);
+            }
+            LogStep(work.Seq, "validate+silver", clock.Elapsed.TotalSeconds);
+
+            var (goldRows, partitions, superseded) = await RewriteGoldAsync(workDir, cancellationToken).ConfigureAwait(false);
+            LogStep(work.Seq, "gold", clock.Elapsed.TotalSeconds);
+
+            await WriteQuarantineAsync(cancellationToken).ConfigureAwait(false);
+            return new BatchOutput(FileResults(), _added, superseded, goldRows, partitions);
+        }
+
+        private async Task RegisterBatchFilesAsync(CancellationToken cancellationToken)
+        {
+            await db.ExecuteAsync("CREATE TEMP TABLE batch_files (_file_ord INTEGER, _source_key VARCHAR, _batch BIGINT)", cancellationToken).ConfigureAwait(false);
+            using var appender = db.Connection.CreateAppender("batch_files");
+            foreach (var file in work.Files)
+            {
+                appender.CreateRow().AppendValue(file.Ordinal).AppendValue(file.Key).AppendValue(work.Seq).EndRow();
+            }
+        }
+
+        private async Task ValidateAsync(Entity entity, CancellationToken cancellationToken)
+        {
+            var name = entity.Name();
+            var inputs = staged.Where(s => s.Key.Entity == entity && s.Value.Result.FileError is null).ToList();
+            var columns = RawFileStager.NormalizedColumns(entity);
+            var types = string.Join(", ", columns.Select(c => $"{DuckDbSession.Literal(c)}: {DuckDbSession.Literal(ColumnType(c))}"));
+            if (inputs.Count == 0)
+            {
+                await db.ExecuteAsync($"CREATE TEMP TABLE raw_{name} ({string.Join(", ", columns.Select(c => $"{c} {ColumnType(c)}"))})", cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                // Every normalized file is valid RFC 4180 with exactly these columns, so nothing is sniffed.
+                var maxLine = Math.Max(2_000_000, inputs.Max(i => i.Value.Result.MaxRecordBytes) + 1024);
+                await db.ExecuteAsync($$"""
+                    CREATE TEMP TABLE raw_{{name}} AS SELECT * FROM read_csv({{DuckDbSession.List(inputs.Select(i => i.Value.Path))}},
+                        header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', new_line = '\n',
+                        strict_mode = true, max_line_size = {{maxLine}}, buffer_size = {{Math.Max(maxLine * 4L, 32L << 20)}},
+                        columns = { {{types}} })
+                    """, cancellationToken).ConfigureAwait(false);
+            }
+            await db.ExecuteAsync($"CREATE TEMP TABLE checked_{name} AS {SqlScripts.Transform("validate_" + name)}", cancellationToken).ConfigureAwait(false);
+            await db.ExecuteAsync($"CREATE TEMP TABLE batch_{name} AS SELECT * EXCLUDE (_reject_reason) FROM checked_{name} WHERE _reject_reason IS NULL", cancellationToken).ConfigureAwait(false);
+
+            var rows = await db.ScalarAsync<long>($"SELECT count(*) FROM batch_{name}", cancellationToken).ConfigureAwait(false);
+            if (rows > 0)
+            {
+                var key = LakeLayout.Silver(entity, work.Seq);
+                await CopyToLakeAsync($"batch_{name}", key, cancellationToken).ConfigureAwait(false);
+                _added.Add(new DataFile(key, Tables.Silver(entity), rows, new FileInfo(lake.PathOf(key)).Length));
+            }
+
+            var committed = work.Committed.FilesOf(Tables.Silver(entity)).Select(f => lake.PathOf(f.Key)).ToList();
+            await db.ExecuteAsync(committed.Count == 0
+                ? $"CREATE TEMP VIEW silver_{name} AS SELECT * FROM batch_{name}"
+                : $"CREATE TEMP VIEW silver_{name} AS SELECT * FROM read_parquet({DuckDbSession.List(committed)}, union_by_name = true) UNION ALL BY NAME SELECT * FROM batch_{name}", cancellationToken).ConfigureAwait(false);
+
+            await CollectSqlRejectsAsync(entity, cancellationToken).ConfigureAwait(false);
+        }
+
+        private async Task CollectSqlRejectsAsync(Entity entity, CancellationToken cancellationToken)
+        {
+            var rejects = await db.QueryAsync($"SELECT _file_ord, _row, _reject_reason FROM checked_{entity.Name()} WHERE _reject_reason IS NOT NULL ORDER BY _file_ord, _row", cancellationToken).ConfigureAwait(false);
+            foreach (var group in rejects.Rows.GroupBy(r => Convert.ToInt32(r[0], CultureInfo.InvariantCulture)))
+            {
+                var file = work.Files.Single(f => f.Ordinal == group.Key);
+                var reasons = group.ToDictionary(r => Convert.ToInt64(r[1], CultureInfo.InvariantCulture), r => (string)r[2]!);
+                // The raw text of rejected rows is read again from the raw file: rejects are rare, and
+                // carrying every row's raw text through SQL would double the staging cost of clean files.
+                IReadOnlyDictionary<long, (long Line, string Text)> records;
+                await using (var raw = await stores.Raw.OpenReadAsync(file.Key, cancellationToken).ConfigureAwait(false))
+                {
+                    records = RawFileStager.ReadRecords(raw, RawKeys.IsGzip(file.Key), entity, reasons.Keys.ToHashSet(), cancellationToken);
+                }
+                foreach (var (row, reason) in reasons)
+                {
+                    var (line, text) = records[row];
+                    _quarantine.Add(new QuarantineRow(entity, file.Key, line, reason, text));
+                }
+                _sqlRejects[file] = reasons.Count;
+            }
+        }
+
+        private async Task<(long Rows, IReadOnlyList<int> Partitions, IReadOnlyList<string> Superseded)> RewriteGoldAsync(string workDir, CancellationToken cancellationToken)
+        {
+            await db.ExecuteAsync($"CREATE TEMP TABLE affected_tracks AS {SqlScripts.Transform("gold_affected_tracks")}", cancellationToken).ConfigureAwait(false);
+            await db.ExecuteAsync($"CREATE TEMP TABLE gold_delta AS {SqlScripts.Transform("gold_delta")}", cancellationToken).ConfigureAwait(false);
+
+            var committed = work.Committed.FilesOf(Tables.Gold).ToList();
+            await db.ExecuteAsync(committed.Count == 0
+                ? "CREATE TEMP VIEW gold_current AS SELECT * FROM gold_delta WHERE false"
+                : $"CREATE TEMP VIEW gold_current AS SELECT * FROM read_parquet({DuckDbSession.List(committed.Select(f => lake.PathOf(f.Key)))}, hive_partitioning = true, hive_types = {{ 'release_year': INTEGER }}, union_by_name = true)", cancellationToken).ConfigureAwait(false);
+            await db.ExecuteAsync($"CREATE TEMP TABLE affected_partitions AS {SqlScripts.Transform("gold_affected_partitions")}", cancellationToken).ConfigureAwait(false);
+            var partitions = (await db.QueryAsync("SELECT release_year FROM affected_partitions ORDER BY 1", cancellationToken).ConfigureAwait(false))
+                .Rows.Select(r => Convert.ToInt32(r[0], CultureInfo.InvariantCulture)).ToList();
+            if (partitions.Count == 0) return (0, [], []);
+
+            await db.ExecuteAsync($"CREATE TEMP TABLE gold_rewrite AS {SqlScripts.Transform("gold_rewrite")}", cancellationToken).ConfigureAwait(false);
+            var expected = await db.ScalarAsync<long>("SELECT count(*) FROM gold_rewrite", cancellationToken).ConfigureAwait(false);
+            var staging = Path.Combine(workDir, "gold");
+            await db.ExecuteAsync(
+                $"COPY gold_rewrite TO {DuckDbSession.Literal(staging)} " +
+                "(FORMAT parquet, COMPRESSION zstd, PARTITION_BY (release_year), FILENAME_PATTERN 'part-{uuid}')", cancellationToken).ConfigureAwait(false);
+
+            var files = Directory.Exists(staging) ? Directory.GetFiles(staging, "*.parquet", SearchOption.AllDirectories) : [];
+            var counts = files.Length == 0 ? [] : (await db.QueryAsync($"SELECT file_name, num_rows FROM parquet_file_metadata({DuckDbSession.List(files)})", cancellationToken).ConfigureAwait(false))
+                .Rows.ToDictionary(r => (string)r[0]!, r => Convert.ToInt64(r[1], CultureInfo.InvariantCulture));
+            var written = counts.Values.Sum();
+            if (written != expected)
+            {
+                throw new InvalidDataException($"Gold staging of batch {work.Seq} holds {written} rows in {files.Length} files, expected {expected}; nothing was published");
+            }
+            foreach (var file in files)
+            {
+                var year = int.Parse(PartitionPattern().Match(file).Groups[1].Value, CultureInfo.InvariantCulture);
+                var key = LakeLayout.Gold(year, Path.GetFileName(file));
+                var target = lake.PathOf(key);
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                File.Move(file, target, overwrite: false);
+                _added.Add(new DataFile(key, Tables.Gold, counts[file], new FileInfo(target).Length, year));
+            }
+            var superseded = committed.Where(f => f.ReleaseYear is { } y && partitions.Contains(y)).Select(f => f.Key).ToList();
+            var delta = await db.ScalarAsync<long>("SELECT count(*) FROM gold_delta", cancellationToken).ConfigureAwait(false);
+            return (delta, partitions, superseded);
+        }
+
+        private async Task WriteQuarantineAsync(CancellationToken cancellationToken)
+        {
+            foreach (var (file, input) in staged)
+            {
+                var result = input.Result;
+                if (result.FileError is not null)
+                {
+                    _quarantine.Add(new QuarantineRow(file.Entity, file.Key, null, result.FileError.Reason, null));
+                }
+                _quarantine.AddRange(result.Rejects.Select(r => new QuarantineRow(file.Entity, file.Key, r.Line, r.Reason, r.RawLine)));
+            }
+            await db.ExecuteAsync("CREATE TEMP TABLE quarantine_rows (entity VARCHAR, source_key VARCHAR, line BIGINT, reason VARCHAR, raw_line VARCHAR, batch BIGINT)", cancellationToken).ConfigureAwait(false);
+            using (var appender = db.Connection.CreateAppender("quarantine_rows"))
+            {
+                foreach (var row in _quarantine)
+                {
+                    appender.CreateRow().AppendValue(row.Entity.Name()).AppendValue(row.SourceKey).AppendValue(row.Line).AppendValue(row.Reason).AppendValue(row.RawLine).AppendValue(work.Seq).EndRow();
+                }
+            }
+            foreach (var group in _quarantine.GroupBy(q => q.Entity))
+            {
+                var key = LakeLayout.Quarantine(group.Key, work.Seq);
+                await CopyToLakeAsync($"(SELECT * FROM quarantine_rows WHERE entity = {DuckDbSession.Literal(group.Key.Name())} ORDER BY source_key, line)", key, cancellationToken).ConfigureAwait(false);
+                _added.Add(new DataFile(key, Tables.Quarantine, group.Count(), new FileInfo(lake.PathOf(key)).Length));
+            }
+        }
+
+        private IReadOnlyList<FileResult> FileResults() => [.. work.Files.Select(file =>
+        {
+            var result = staged[file].Result;
+            if (result.FileError is not null) return new FileResult(file, 0, 0, FileOutcome.Quarantined, result.FileError.Reason);
+            var rejected = result.Rejects.Count + _sqlRejects.GetValueOrDefault(file);
+            return new FileResult(file, result.RowsRead, rejected, FileOutcome.Processed, null);
+        })];
+
+        /// <summary>Writes a relation to one Parquet file at a new unique key (written whole, then renamed).</summary>
+        private async Task CopyToLakeAsync(string relation, string key, CancellationToken cancellationToken)
+        {
+            var target = lake.PathOf(key);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            var temp = target + ".tmp";
+            await db.ExecuteAsync($"COPY {relation} TO {DuckDbSession.Literal(temp)} (FORMAT parquet, COMPRESSION zstd)", cancellationToken).ConfigureAwait(false);
+            File.Move(temp, target, overwrite: false);
+        }
+
+        private static string ColumnType(string column) => column switch
+        {
+            "_file_ord" => "INTEGER",
+            "_line" or "_row" => "BIGINT",
+            _ => "VARCHAR",
+        };
+
+        [GeneratedRegex(@"release_year=(-?[0-9]+)")]
+        private static partial Regex PartitionPattern();
+
+        [LoggerMessage(Level = LogLevel.Debug, Message = "Batch {Seq}: {Step} done after {Seconds:F2} s")]
+        private partial void LogStep(long seq, string step, double seconds);
+    }
+
+    private sealed record QuarantineRow(Entity Entity, string SourceKey, long? Line, string Reason, string? RawLine);
+}

@@ -1,0 +1,29 @@
+using SpotifyWorker.Pipeline.Manifest;
+
+namespace SpotifyWorker.Pipeline.Transform;
+
+/// <summary>
+/// Turns one batch of raw files into silver, quarantine and gold files under new unique names. It publishes
+/// nothing: the files become part of the lake only when the orchestrator commits the returned output.
+/// </summary>
+public interface ITransformEngine
+{
+    Task<BatchOutput> ExecuteAsync(BatchWork work, CancellationToken cancellationToken);
+}
+
+/// <summary>A raw file in a batch; <see cref="Ordinal"/> is its position in key order (later wins).</summary>
+public sealed record BatchFile(string Key, string ETag, long Size, DateTimeOffset LastModified, Entity Entity, int Ordinal);
+
+/// <summary>One batch to transform against the committed state.</summary>
+public sealed record BatchWork(long Seq, string RunId, IReadOnlyList<BatchFile> Files, ManifestState Committed);
+
+/// <summary>What became of one raw file.</summary>
+public sealed record FileResult(BatchFile File, long RowsRead, long RowsRejected, FileOutcome Outcome, string? Reason);
+
+/// <summary>Files written for a batch, and the committed gold files they replace.</summary>
+public sealed record BatchOutput(
+    IReadOnlyList<FileResult> Files,
+    IReadOnlyList<DataFile> Added,
+    IReadOnlyList<string> Superseded,
+    long GoldRowsWritten,
+    IReadOnlyList<int> PartitionsRewritten);

@@ -1,0 +1,60 @@
+-- Types and checks the raw album rows (one per track) of one batch (see validate_artists.sql for the
+-- conventions). release_date comes as YYYY, YYYY-MM, YYYY-MM-DD or "YYYY-MM-DD HH:MM:SS UTC"; it becomes
+-- the first day of its precision, and the precision is kept. A row without a valid release_date is
+-- rejected: release_year is the partition column.
+SELECT
+    f._batch,
+    d._file_ord,
+    d._line,
+    d._row,
+    f._source_key,
+    d.track_id,
+    d.track_name,
+    d.track_number_v AS track_number,
+    d.duration_ms_v AS duration_ms,
+    d.album_type,
+    d.total_tracks_v AS total_tracks,
+    d.album_name,
+    d.release_date_v AS release_date,
+    d.release_date_precision,
+    d.label,
+    d.album_popularity_v AS album_popularity,
+    d.album_id,
+    d.artist_id,
+    CASE
+        WHEN d.track_id IS NULL OR trim(d.track_id) = '' THEN 'empty_key: track_id is empty'
+        WHEN d.artist_id IS NULL OR trim(d.artist_id) = '' THEN 'empty_key: artist_id is empty'
+        WHEN d.track_number IS NOT NULL AND trim(d.track_number) <> '' AND d.track_number_v IS NULL
+            THEN concat('bad_number: track_number "', d.track_number, '" is not an integer')
+        WHEN d.duration_ms IS NOT NULL AND trim(d.duration_ms) <> '' AND d.duration_ms_v IS NULL
+            THEN concat('bad_number: duration_ms "', d.duration_ms, '" is not an integer')
+        WHEN d.total_tracks IS NOT NULL AND trim(d.total_tracks) <> '' AND d.total_tracks_v IS NULL
+            THEN concat('bad_number: total_tracks "', d.total_tracks, '" is not an integer')
+        WHEN d.album_popularity IS NOT NULL AND trim(d.album_popularity) <> '' AND d.album_popularity_v IS NULL
+            THEN concat('bad_number: album_popularity "', d.album_popularity, '" is not an integer')
+        WHEN d.release_date IS NULL OR trim(d.release_date) = '' THEN 'bad_date: release_date is empty'
+        WHEN d.release_date_v IS NULL
+            THEN concat('bad_date: release_date "', d.release_date, '" is not a valid YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DD HH:MM:SS UTC date')
+    END AS _reject_reason
+FROM (
+    SELECT
+        p.*,
+        CASE WHEN p.rd_year = '' THEN NULL WHEN p.rd_month = '' THEN 'year' WHEN p.rd_day = '' THEN 'month' ELSE 'day' END AS release_date_precision,
+        CASE
+            WHEN p.rd_year = '' OR p.rd_year < '1000' THEN NULL
+            ELSE TRY_CAST(concat(p.rd_year, '-', CASE WHEN p.rd_month = '' THEN '01' ELSE p.rd_month END, '-', CASE WHEN p.rd_day = '' THEN '01' ELSE p.rd_day END) AS DATE)
+        END AS release_date_v
+    FROM (
+        SELECT
+            r.*,
+            TRY_CAST(regexp_extract(trim(r.track_number), '^([+-]?[0-9]+)([.]0+)?$', 1) AS INT) AS track_number_v,
+            TRY_CAST(regexp_extract(trim(r.duration_ms), '^([+-]?[0-9]+)([.]0+)?$', 1) AS INT) AS duration_ms_v,
+            TRY_CAST(regexp_extract(trim(r.total_tracks), '^([+-]?[0-9]+)([.]0+)?$', 1) AS INT) AS total_tracks_v,
+            TRY_CAST(regexp_extract(trim(r.album_popularity), '^([+-]?[0-9]+)([.]0+)?$', 1) AS INT) AS album_popularity_v,
+            regexp_extract(trim(r.release_date), '^([0-9]{4})(-([0-9]{2})(-([0-9]{2})( [0-9]{2}:[0-9]{2}:[0-9]{2}( UTC)?)?)?)?$', 1) AS rd_year,
+            regexp_extract(trim(r.release_date), '^([0-9]{4})(-([0-9]{2})(-([0-9]{2})( [0-9]{2}:[0-9]{2}:[0-9]{2}( UTC)?)?)?)?$', 3) AS rd_month,
+            regexp_extract(trim(r.release_date), '^([0-9]{4})(-([0-9]{2})(-([0-9]{2})( [0-9]{2}:[0-9]{2}:[0-9]{2}( UTC)?)?)?)?$', 5) AS rd_day
+        FROM raw_albums r
+    ) p
+) d
+JOIN batch_files f ON f._file_ord = d._file_ord
