@@ -56,7 +56,15 @@ public sealed partial class CommitLog(IObjectStore store, IOptions<ManifestOptio
 
         if (entry.Seq % options.Value.CheckpointInterval == 0)
         {
-            await WriteCheckpointAsync(next, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await WriteCheckpointAsync(next, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // The entry is committed; a checkpoint only shortens loading, and the next one will be written.
+                LogCheckpointFailed(e, entry.Seq);
+            }
         }
         return next;
     }
@@ -110,6 +118,9 @@ public sealed partial class CommitLog(IObjectStore store, IOptions<ManifestOptio
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Checkpoint {Seq} named by _last_checkpoint.json is missing; replaying the whole commit log")]
     private partial void LogCheckpointMissing(long seq);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Checkpoint {Seq} could not be written; loading replays the log from the previous checkpoint")]
+    private partial void LogCheckpointFailed(Exception exception, long seq);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Checkpoint {Seq} written ({RawFiles} raw file versions, {DataFiles} live data files)")]
     private partial void LogCheckpointWritten(long seq, int rawFiles, int dataFiles);

@@ -145,7 +145,25 @@ public sealed class LocalObjectStore : IObjectStore
         var path = PathOf(key);
         File.Delete(path);
         _etags.Forget(key);
+        RemoveEmptyParents(Path.GetDirectoryName(path));
         return Task.CompletedTask;
+    }
+
+    // Keys have no folders, so a folder emptied by deletes (an old gold partition) should not linger.
+    private void RemoveEmptyParents(string? directory)
+    {
+        while (directory is not null && directory.Length > _root.Length && Directory.Exists(directory) && !Directory.EnumerateFileSystemEntries(directory).Any())
+        {
+            try
+            {
+                Directory.Delete(directory);
+            }
+            catch (IOException)
+            {
+                return; // a writer put a file there meanwhile
+            }
+            directory = Path.GetDirectoryName(directory);
+        }
     }
 
     private async Task<ObjectInfo> InfoAsync(string key, FileInfo file, CancellationToken cancellationToken)

@@ -1,0 +1,291 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SpotifyWorker.Pipeline.Catalog;
+using SpotifyWorker.Pipeline.Manifest;
+using SpotifyWorker.Pipeline.Query;
+using SpotifyWorker.Pipeline.Storage;
+using SpotifyWorker.Pipeline.Transform;
+
+namespace SpotifyWorker.Pipeline.Orchestration;
+
+/// <summary>
+/// One run of the pipeline, written once against the four backend interfaces:
+/// load manifest -> clean up -> scan raw -> plan batches -> per batch: transform -> verify -> commit ->
+/// delete superseded -> then refresh catalog and views. A crash at any point leaves the last committed
+/// state readable; the next run deletes what no commit names and redoes what was not committed.
+/// </summary>
+public sealed partial class PipelineRunner(
+    LakeStores stores,
+    CommitLog log,
+    ITransformEngine transform,
+    ICatalog catalog,
+    IQueryEngine query,
+    GarbageCollector garbage,
+    IOptions<PipelineOptions> pipeline,
+    IOptions<BatchOptions> batching,
+    IFaultInjector faults,
+    TimeProvider time,
+    ILogger<PipelineRunner> logger)
+{
+    public const string RefreshMarkerKey = "_pipeline/refresh.json";
+
+    public static string NewRunId(TimeProvider time) =>
+        time.GetUtcNow().ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..6];
+
+    /// <summary>What a run would do, without writing anything (the <c>plan</c> verb).</summary>
+    public async Task<RunPlan> PlanAsync(CancellationToken cancellationToken)
+    {
+        var state = await log.LoadAsync(cancellationToken).ConfigureAwait(false);
+        var (found, ignored) = await BatchPlanner.ScanAsync(stores.Raw, pipeline.Value.RawPrefix, state, cancellationToken).ConfigureAwait(false);
+        var batches = BatchPlanner.Plan(found, batching.Value);
+        return new RunPlan(state.Seq, [.. batches.Select((b, i) => new PlannedBatch(state.Seq + i + 1, b))], ignored);
+    }
+
+    public async Task<RunSummary> RunOnceAsync(string runId, CancellationToken cancellationToken)
+    {
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["RunId"] = runId });
+        var started = time.GetUtcNow();
+        var steps = new Dictionary<string, double>();
+        var batches = new List<BatchSummary>();
+        var state = ManifestState.Empty;
+        var ignored = 0;
+        try
+        {
+            state = await TimedAsync(steps, "load", () => log.LoadAsync(cancellationToken)).ConfigureAwait(false);
+            var loaded = state;
+            await TimedAsync(steps, "cleanup", () => garbage.CollectAsync(loaded, cancellationToken)).ConfigureAwait(false);
+            var (found, ignoredKeys) = await TimedAsync(steps, "scan", () => BatchPlanner.ScanAsync(stores.Raw, pipeline.Value.RawPrefix, loaded, cancellationToken)).ConfigureAwait(false);
+            ignored = ignoredKeys.Count;
+            if (ignored > 0) LogIgnored(ignored, pipeline.Value.RawPrefix, ignoredKeys[0]);
+
+            foreach (var batch in BatchPlanner.Plan(found, batching.Value))
+            {
+                cancellationToken.ThrowIfCancellationRequested(); // a safe point: nothing of the next batch exists yet
+                var (next, summary) = await RunBatchAsync(runId, state, batch, steps, cancellationToken).ConfigureAwait(false);
+                state = next;
+                batches.Add(summary);
+            }
+
+            if (batches.Count > 0 || await RefreshNeededAsync(state, cancellationToken).ConfigureAwait(false))
+            {
+                await RefreshAsync(state, steps, cancellationToken).ConfigureAwait(false);
+            }
+            return Finish(new RunSummary(runId, batches.Count > 0 ? RunOutcome.Succeeded : RunOutcome.NothingNew, started, time.GetUtcNow(), state.Seq, batches, state.RowsOf(Tables.Gold), steps, ignored, NewestRawTime(state)));
+        }
+        catch (CommitConflictException e)
+        {
+            LogYielded(e.Seq);
+            return Finish(new RunSummary(runId, RunOutcome.Yielded, started, time.GetUtcNow(), state.Seq, batches, state.RowsOf(Tables.Gold), steps, ignored, NewestRawTime(state), e.Message));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return Finish(new RunSummary(runId, RunOutcome.Cancelled, started, time.GetUtcNow(), state.Seq, batches, state.RowsOf(Tables.Gold), steps, ignored, NewestRawTime(state), "cancelled at a safe point; the next run resumes"));
+        }
+        catch (Exception e)
+        {
+            LogRunError(e);
+            return Finish(new RunSummary(runId, RunOutcome.Failed, started, time.GetUtcNow(), state.Seq, batches, state.RowsOf(Tables.Gold), steps, ignored, NewestRawTime(state), e.Message));
+        }
+    }
+
+    private async Task<(ManifestState State, BatchSummary Summary)> RunBatchAsync(
+        string runId, ManifestState state, IReadOnlyList<NewFile> batch, Dictionary<string, double> steps, CancellationToken cancellationToken)
+    {
+        var seq = state.Seq + 1;
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["BatchSeq"] = seq });
+        var files = BatchPlanner.Number(batch);
+        LogBatchStarted(seq, files.Count, files.Sum(f => f.Size));
+
+        var clock = Stopwatch.StartNew();
+        var output = await transform.ExecuteAsync(new BatchWork(seq, runId, files, state), cancellationToken).ConfigureAwait(false);
+        var transformSeconds = clock.Elapsed.TotalSeconds;
+        Add(steps, "transform", transformSeconds);
+
+        CommitEntry entry;
+        ManifestState next;
+        var commitAttempted = false;
+        clock.Restart();
+        try
+        {
+            await faults.AtAsync(FaultPoint.AfterTransform, cancellationToken).ConfigureAwait(false);
+            await VerifyAsync(output, cancellationToken).ConfigureAwait(false);
+            entry = new CommitEntry(
+                seq,
+                Guid.NewGuid().ToString("N"),
+                runId,
+                time.GetUtcNow(),
+                [.. output.Files.Select(r => new RawFileRecord(r.File.Key, r.File.ETag, r.File.Size, r.File.LastModified, r.File.Entity, seq, r.RowsRead, r.RowsRejected, r.Outcome, r.Reason))],
+                output.Added,
+                output.Superseded,
+                new BatchStats(
+                    output.Files.Sum(f => f.RowsRead),
+                    output.Files.Sum(f => f.RowsRejected),
+                    output.GoldRowsWritten,
+                    state.RowsOf(Tables.Gold) - state.LiveFiles.Values.Where(f => output.Superseded.Contains(f.Key)).Sum(f => f.Rows) + output.Added.Where(f => f.Table == Tables.Gold).Sum(f => f.Rows),
+                    output.PartitionsRewritten,
+                    transformSeconds));
+            await faults.AtAsync(FaultPoint.BeforeCommit, cancellationToken).ConfigureAwait(false);
+            // The commit itself is not cancelled half-way: once started it either lands or loses the race.
+            commitAttempted = true;
+            next = await log.CommitAsync(state, entry, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!commitAttempted || e is CommitConflictException)
+        {
+            // Certainly not committed, so these files are ours to remove. After any other commit error the
+            // entry may have landed (a lost response), so the files stay and a later run decides.
+            await DiscardAsync(output.Added).ConfigureAwait(false);
+            throw;
+        }
+        await faults.AtAsync(FaultPoint.AfterCommit, cancellationToken).ConfigureAwait(false);
+
+        await faults.AtAsync(FaultPoint.BeforeSupersededDelete, cancellationToken).ConfigureAwait(false);
+        foreach (var key in output.Superseded)
+        {
+            await stores.Lake.DeleteAsync(key, CancellationToken.None).ConfigureAwait(false);
+        }
+        await faults.AtAsync(FaultPoint.AfterSupersededDelete, cancellationToken).ConfigureAwait(false);
+        var commitSeconds = clock.Elapsed.TotalSeconds;
+        Add(steps, "commit", commitSeconds);
+
+        var summary = new BatchSummary(
+            seq,
+            files.Count,
+            output.Files.Count(f => f.Outcome == FileOutcome.Quarantined),
+            entry.Stats.RowsRead,
+            entry.Stats.RowsRejected,
+            output.GoldRowsWritten,
+            output.PartitionsRewritten,
+            transformSeconds,
+            commitSeconds);
+        LogBatchCommitted(seq, summary.Files, summary.FilesQuarantined, summary.RowsRead, summary.RowsRejected, summary.GoldRowsWritten, summary.PartitionsRewritten.Count, entry.Stats.GoldRowsTotal);
+        foreach (var quarantined in output.Files.Where(f => f.Outcome == FileOutcome.Quarantined))
+        {
+            LogFileQuarantined(quarantined.File.Key, quarantined.Reason ?? "");
+        }
+        return (next, summary);
+    }
+
+    /// <summary>Every file the commit will name must exist whole before the commit names it.</summary>
+    private async Task VerifyAsync(BatchOutput output, CancellationToken cancellationToken)
+    {
+        foreach (var file in output.Added)
+        {
+            var info = await stores.Lake.HeadAsync(file.Key, cancellationToken).ConfigureAwait(false);
+            if (info is null || info.Size != file.Bytes)
+            {
+                throw new InvalidDataException($"Output {stores.Lake.Describe(file.Key)} is {(info is null ? "missing" : $"{info.Size} bytes, expected {file.Bytes}")}; the batch is not committed");
+            }
+        }
+    }
+
+    private async Task DiscardAsync(IReadOnlyList<DataFile> files)
+    {
+        foreach (var file in files)
+        {
+            try
+            {
+                await stores.Lake.DeleteAsync(file.Key, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The garbage collector of a later run removes it.
+            }
+        }
+    }
+
+    private async Task RefreshAsync(ManifestState state, Dictionary<string, double> steps, CancellationToken cancellationToken)
+    {
+        await faults.AtAsync(FaultPoint.BeforeCatalogRefresh, cancellationToken).ConfigureAwait(false);
+        var refresh = await TimedAsync(steps, "catalog", () => catalog.RefreshAsync(state, cancellationToken)).ConfigureAwait(false);
+        foreach (var change in refresh.Changes)
+        {
+            LogSchemaChanged(change.Table, change.Version, string.Join(", ", change.Added), string.Join(", ", change.Changed), string.Join(", ", change.Removed));
+        }
+        await faults.AtAsync(FaultPoint.BeforeViewRefresh, cancellationToken).ConfigureAwait(false);
+        await TimedAsync(steps, "views", async () =>
+        {
+            await query.RefreshViewsAsync(state, cancellationToken).ConfigureAwait(false);
+            return true;
+        }).ConfigureAwait(false);
+        await stores.Lake.PutJsonAsync(RefreshMarkerKey, new RefreshMarker(state.Seq, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A run that crashed after its commit but before the refresh leaves the marker behind the log.</summary>
+    private async Task<bool> RefreshNeededAsync(ManifestState state, CancellationToken cancellationToken)
+    {
+        if (state.Seq == 0) return false;
+        var (marker, _) = await stores.Lake.TryReadJsonAsync<RefreshMarker>(RefreshMarkerKey, cancellationToken).ConfigureAwait(false);
+        return marker is null || marker.Seq < state.Seq;
+    }
+
+    private static DateTimeOffset? NewestRawTime(ManifestState state) =>
+        state.Files.Count == 0 ? null : state.Files.Values.Max(f => f.LastModified);
+
+    private RunSummary Finish(RunSummary summary)
+    {
+        if (summary.Outcome == RunOutcome.Failed)
+        {
+            LogRunFailed(summary.RunId, summary.Error ?? "", summary.Batches.Count, summary.CommittedSeq, summary.DurationSeconds);
+        }
+        else
+        {
+            LogRunCompleted(summary.RunId, summary.Outcome, summary.Batches.Count, summary.FilesProcessed, summary.FilesQuarantined, summary.RowsRead, summary.RowsRejected, summary.GoldRowsWritten, summary.GoldRows, summary.PartitionsRewritten, summary.DurationSeconds, summary.CommittedSeq);
+        }
+        return summary;
+    }
+
+    private static async Task<T> TimedAsync<T>(Dictionary<string, double> steps, string step, Func<Task<T>> action)
+    {
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            return await action().ConfigureAwait(false);
+        }
+        finally
+        {
+            Add(steps, step, clock.Elapsed.TotalSeconds);
+        }
+    }
+
+    private static void Add(Dictionary<string, double> steps, string step, double seconds) =>
+        steps[step] = steps.GetValueOrDefault(step) + seconds;
+
+    private sealed record RefreshMarker(long Seq, DateTimeOffset RefreshedAt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored {Count} objects under {RawPrefix} that are not <entity>/*.csv or *.csv.gz inputs (first: {Example})")]
+    private partial void LogIgnored(int count, string rawPrefix, string example);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Batch {Seq}: transforming {Files} raw files ({Bytes} bytes)")]
+    private partial void LogBatchStarted(long seq, int files, long bytes);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Batch {Seq} committed: {Files} files ({FilesQuarantined} quarantined), {RowsRead} rows read, {RowsRejected} rejected, {GoldRowsWritten} gold rows written in {Partitions} partitions, {GoldRowsTotal} gold rows in total")]
+    private partial void LogBatchCommitted(long seq, int files, int filesQuarantined, long rowsRead, long rowsRejected, long goldRowsWritten, int partitions, long goldRowsTotal);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Quarantined file {Key}: {Reason}. It is not retried until its content changes")]
+    private partial void LogFileQuarantined(string key, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Schema of {Table} changed to version {Version}: added [{Added}], changed [{Changed}], removed [{Removed}]")]
+    private partial void LogSchemaChanged(string table, int version, string added, string changed, string removed);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Another worker committed batch {Seq} first; this run yields and publishes nothing")]
+    private partial void LogYielded(long seq);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Run failed")]
+    private partial void LogRunError(Exception exception);
+
+    [LoggerMessage(EventId = 1000, EventName = "PipelineRunCompleted", Level = LogLevel.Information,
+        Message = "PipelineRunCompleted {RunId}: {Outcome}, {Batches} batches, {FilesProcessed} files processed, {FilesQuarantined} quarantined, {RowsRead} rows read, {RowsRejected} rejected, {GoldRowsWritten} gold rows written, {GoldRows} gold rows, {PartitionsRewritten} partitions rewritten, {DurationSeconds:F2} s, commit {CommittedSeq}")]
+    private partial void LogRunCompleted(string runId, RunOutcome outcome, int batches, int filesProcessed, int filesQuarantined, long rowsRead, long rowsRejected, long goldRowsWritten, long goldRows, int partitionsRewritten, double durationSeconds, long committedSeq);
+
+    [LoggerMessage(EventId = 1001, EventName = "PipelineRunFailed", Level = LogLevel.Error,
+        Message = "PipelineRunFailed {RunId}: {Error} ({Batches} batches committed before the failure, last commit {CommittedSeq}, {DurationSeconds:F2} s)")]
+    private partial void LogRunFailed(string runId, string error, int batches, long committedSeq, double durationSeconds);
+}
+
+/// <summary>A batch the next run would process.</summary>
+public sealed record PlannedBatch(long Seq, IReadOnlyList<NewFile> Files);
+
+/// <summary>The dry run's answer.</summary>
+public sealed record RunPlan(long CommittedSeq, IReadOnlyList<PlannedBatch> Batches, IReadOnlyList<string> Ignored);

@@ -1,0 +1,154 @@
+using SpotifyWorker.Pipeline.Manifest;
+using SpotifyWorker.Pipeline.Orchestration;
+using SpotifyWorker.Pipeline.Tests.TestSupport;
+using Xunit;
+using static SpotifyWorker.Pipeline.Tests.TestSupport.Csv;
+
+namespace SpotifyWorker.Pipeline.Tests.Orchestration;
+
+public sealed class PipelineRunnerTests : IDisposable
+{
+    private readonly TestLake _lake = new();
+
+    public void Dispose() => _lake.Dispose();
+
+    private async Task DropAsync(string drop, string[] artists, string[] albums, string[] tracks)
+    {
+        if (artists.Length > 0) await _lake.PutAsync($"raw/artists/{drop}/artists.csv", File(ArtistHeader, artists));
+        if (albums.Length > 0) await _lake.PutAsync($"raw/albums/{drop}/albums.csv", File(AlbumHeader, albums));
+        if (tracks.Length > 0) await _lake.PutAsync($"raw/tracks/{drop}/tracks.csv", File(TrackHeader, tracks));
+    }
+
+    [Fact]
+    public async Task RunOnce_ThreeEntities_JoinsIntoGoldPartitionedByYear()
+    {
+        await DropAsync("d1",
+            [Artist("a1", "Ana", 70, 5000, "pop", "dance pop"), Artist("a2", "Bo")],
+            [Album("t1", "a1", "2019-05-01"), Album("t2", "a2", "2021"), Album("t3", "a-missing", "2020-02")],
+            [Track("t1", 80, "true"), Track("t2", 10), Track("t3")]);
+
+        var summary = await _lake.RunOkAsync();
+        var gold = await _lake.RowsAsync(Tables.Gold, "track_id, artist_name, track_popularity, explicit, release_date, release_date_precision, release_year, genres", "track_id");
+
+        Assert.Equal(RunOutcome.Succeeded, summary.Outcome);
+        Assert.Equal(3, summary.FilesProcessed);
+        Assert.Equal(2, summary.GoldRows);
+        Assert.Equal(
+            ["t1 | Ana | 80 | True | 2019-05-01 | day | 2019 | [pop,dance pop]", "t2 | Bo | 10 | False | 2021-01-01 | year | 2021 | []"],
+            gold);
+    }
+
+    [Fact]
+    public async Task RunOnce_NothingNew_CommitsNothing()
+    {
+        await DropAsync("d1", [Artist("a1")], [Album("t1", "a1")], [Track("t1")]);
+        await _lake.RunOkAsync();
+
+        var again = await _lake.RunOkAsync();
+
+        Assert.Equal(RunOutcome.NothingNew, again.Outcome);
+        Assert.Equal(1, again.CommittedSeq);
+    }
+
+    [Fact]
+    public async Task RunOnce_LateArtist_JoinsWhenItArrives()
+    {
+        await DropAsync("d1", [], [Album("t1", "a1")], [Track("t1")]);
+        await _lake.RunOkAsync();
+        Assert.Empty(await _lake.GoldAsync());
+
+        await DropAsync("d2", [Artist("a1", "Late")], [], []);
+        await _lake.RunOkAsync();
+
+        Assert.Single(await _lake.RowsAsync(Tables.Gold, "artist_name"), "Late");
+    }
+
+    [Fact]
+    public async Task RunOnce_ReleaseDateChangesYear_MovesRowToNewPartition()
+    {
+        await DropAsync("d1", [Artist("a1")], [Album("t1", "a1", "2001-01-01"), Album("t2", "a1", "2001-06-01")], [Track("t1"), Track("t2")]);
+        await _lake.RunOkAsync();
+
+        await DropAsync("d2", [], [Album("t1", "a1", "2005-03-03")], []);
+        var summary = await _lake.RunOkAsync();
+
+        Assert.Equal([2001, 2005], summary.Batches.Single().PartitionsRewritten);
+        Assert.Equal(["t1 | 2005", "t2 | 2001"], await _lake.RowsAsync(Tables.Gold, "track_id, release_year", "track_id"));
+    }
+
+    [Fact]
+    public async Task RunOnce_LaterFileAndLaterRow_Win()
+    {
+        await _lake.PutAsync("raw/artists/d1/a.csv", File(ArtistHeader, Artist("a1", "First"), Artist("a1", "SecondInFile")));
+        await _lake.PutAsync("raw/artists/d1/b.csv", File(ArtistHeader, Artist("a1", "LaterFile")));
+        await DropAsync("d1", [], [Album("t1", "a1")], [Track("t1")]);
+
+        await _lake.RunOkAsync();
+
+        Assert.Single(await _lake.RowsAsync(Tables.Gold, "artist_name"), "LaterFile");
+    }
+
+    [Fact]
+    public async Task RunOnce_BadRows_QuarantinedWithLineAndGoodRowsArrive()
+    {
+        await DropAsync("d1",
+            [Artist("a1"), ",NoId,1,[],2,,,,,,,", Artist("a2", followers: 3) .Replace(",3,", ",3x,", StringComparison.Ordinal)],
+            [Album("t1", "a1"), Album("t2", "a1", "2021-13-45"), Album("t3", "a1") + ",extra"],
+            [Track("t1"), Track("t2", @explicit: "yes")]);
+
+        var summary = await _lake.RunOkAsync();
+        var quarantine = await _lake.QuarantineAsync();
+
+        Assert.Equal(["t1"], await _lake.RowsAsync(Tables.Gold, "track_id"));
+        Assert.Equal(5, summary.RowsRejected);
+        Assert.Collection(quarantine,
+            q => Assert.StartsWith("raw/albums/d1/albums.csv | 3 | bad_date: release_date \"2021-13-45\"", q, StringComparison.Ordinal),
+            q => Assert.StartsWith("raw/albums/d1/albums.csv | 4 | field_count: expected 26 fields", q, StringComparison.Ordinal),
+            q => Assert.StartsWith("raw/artists/d1/artists.csv | 3 | empty_key: id is empty | ,NoId", q, StringComparison.Ordinal),
+            q => Assert.StartsWith("raw/artists/d1/artists.csv | 4 | bad_number: followers \"3x\"", q, StringComparison.Ordinal),
+            q => Assert.StartsWith("raw/tracks/d1/tracks.csv | 3 | bad_boolean: explicit \"yes\" is not true or false | t2,60,yes", q, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task RunOnce_FileMissingHeaderColumn_QuarantinedWholeAndNotRetried()
+    {
+        await DropAsync("d1", [Artist("a1")], [Album("t1", "a1")], [Track("t1")]);
+        await _lake.PutAsync("raw/tracks/d1/broken.csv", "id,popularity\nt9,1\n");
+
+        var first = await _lake.RunOkAsync();
+        var second = await _lake.RunOkAsync();
+
+        Assert.Equal(1, first.FilesQuarantined);
+        Assert.Equal(RunOutcome.NothingNew, second.Outcome);
+        Assert.Contains(await _lake.QuarantineAsync(), q => q.StartsWith("raw/tracks/d1/broken.csv | NULL | missing_columns:", StringComparison.Ordinal));
+        Assert.Equal(["t1"], await _lake.RowsAsync(Tables.Gold, "track_id"));
+    }
+
+    [Fact]
+    public async Task RunOnce_BatchCap_SplitsIntoSeveralCommitsInOneRun()
+    {
+        using var lake = new TestLake(new BatchOptions { MaxFiles = 1 });
+        await lake.PutAsync("raw/albums/d1/albums.csv", File(AlbumHeader, Album("t1", "a1")));
+        await lake.PutAsync("raw/artists/d1/artists.csv", File(ArtistHeader, Artist("a1")));
+        await lake.PutAsync("raw/tracks/d1/tracks.csv", File(TrackHeader, Track("t1")));
+
+        var summary = await lake.RunOkAsync();
+
+        Assert.Equal(3, summary.Batches.Count);
+        Assert.Equal(["t1"], await lake.RowsAsync(Tables.Gold, "track_id"));
+    }
+
+    [Fact]
+    public async Task Plan_NewFiles_ListsBatchesAndWritesNothing()
+    {
+        await DropAsync("d1", [Artist("a1")], [Album("t1", "a1")], [Track("t1")]);
+        await _lake.PutAsync("raw/readme.txt", "not an input");
+
+        var plan = await _lake.Runner.PlanAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(3, plan.Batches.Single().Files.Count);
+        Assert.Equal(["raw/readme.txt"], plan.Ignored);
+        Assert.Equal(0, (await _lake.Log.LoadAsync(TestContext.Current.CancellationToken)).Seq);
+        Assert.False(Directory.Exists(Path.Combine(_lake.Root, "_pipeline", "log")));
+    }
+}

@@ -1,0 +1,108 @@
+using System.Text;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using SpotifyWorker.Pipeline.Catalog;
+using SpotifyWorker.Pipeline.DuckDb;
+using SpotifyWorker.Pipeline.Manifest;
+using SpotifyWorker.Pipeline.Orchestration;
+using SpotifyWorker.Pipeline.Query;
+using SpotifyWorker.Pipeline.Storage;
+using SpotifyWorker.Pipeline.Transform;
+
+namespace SpotifyWorker.Pipeline.Tests.TestSupport;
+
+/// <summary>A local lake in a temp folder with the real pipeline (DuckDB transform, commit log) wired by hand.</summary>
+public sealed class TestLake : IDisposable
+{
+    private readonly TempDirectory _dir = new();
+
+    public TestLake(BatchOptions? batch = null, IFaultInjector? faults = null, ICatalog? catalog = null, IQueryEngine? query = null, TimeProvider? time = null)
+    {
+        Store = new LocalObjectStore(_dir.Path);
+        Stores = new LakeStores(Store, "raw/", Store);
+        Time = time ?? TimeProvider.System;
+        Log = new CommitLog(Store, Options.Create(new ManifestOptions { CheckpointInterval = 3 }), NullLogger<CommitLog>.Instance);
+        DuckDb = new DuckDbOptions { MemoryLimit = "512MB", Threads = 2 };
+        Transform = new DuckDbTransform(Stores, Options.Create(DuckDb), NullLogger<DuckDbTransform>.Instance);
+        Runner = new PipelineRunner(
+            Stores,
+            Log,
+            Transform,
+            catalog ?? new NoCatalog(),
+            query ?? new NoViews(),
+            new GarbageCollector(Stores, Log, Options.Create(new ManifestOptions()), Time, NullLogger<GarbageCollector>.Instance),
+            Options.Create(new PipelineOptions { Lake = _dir.Path }),
+            Options.Create(batch ?? new BatchOptions()),
+            faults ?? NoFaults.Instance,
+            Time,
+            NullLogger<PipelineRunner>.Instance);
+    }
+
+    public string Root => _dir.Path;
+    public LocalObjectStore Store { get; }
+    public LakeStores Stores { get; }
+    public TimeProvider Time { get; }
+    public CommitLog Log { get; }
+    public DuckDbOptions DuckDb { get; }
+    public DuckDbTransform Transform { get; }
+    public PipelineRunner Runner { get; }
+
+    public Task PutAsync(string key, string content) => PutAsync(key, Encoding.UTF8.GetBytes(content));
+
+    public async Task PutAsync(string key, byte[] content) =>
+        await Store.PutAsync(key, new MemoryStream(content), CancellationToken.None);
+
+    public Task<RunSummary> RunAsync(CancellationToken cancellationToken = default) =>
+        Runner.RunOnceAsync(PipelineRunner.NewRunId(Time), cancellationToken);
+
+    /// <summary>Runs and fails the test with the run's error if it did not succeed.</summary>
+    public async Task<RunSummary> RunOkAsync()
+    {
+        var summary = await RunAsync();
+        if (summary.Outcome is RunOutcome.Failed or RunOutcome.Yielded or RunOutcome.Cancelled)
+        {
+            throw new InvalidOperationException($"Run {summary.Outcome}: {summary.Error}");
+        }
+        return summary;
+    }
+
+    /// <summary>Rows of a committed table as sorted, comparable text lines.</summary>
+    public async Task<IReadOnlyList<string>> RowsAsync(string table, string columns = "*", string orderBy = "1")
+    {
+        var state = await Log.LoadAsync(CancellationToken.None);
+        var files = state.FilesOf(table).Select(f => Store.PathOf(f.Key)).ToList();
+        if (files.Count == 0) return [];
+        using var db = DuckDbSession.Open(DuckDb, Path.Combine(Root, "_pipeline", "tmp", "test-" + Guid.NewGuid().ToString("N")));
+        var hive = table == Tables.Gold ? ", hive_partitioning = true" : "";
+        var result = await db.QueryAsync($"SELECT {columns} FROM read_parquet({DuckDbSession.List(files)}{hive}) ORDER BY {orderBy}", CancellationToken.None);
+        return [.. result.Rows.Select(r => string.Join(" | ", r.Select(Format)))];
+    }
+
+    public Task<IReadOnlyList<string>> GoldAsync() => RowsAsync(Tables.Gold, orderBy: "track_id");
+
+    public Task<IReadOnlyList<string>> QuarantineAsync() =>
+        RowsAsync(Tables.Quarantine, "source_key, line, reason, raw_line", "source_key, line");
+
+    private static string Format(object? value) => value switch
+    {
+        null => "NULL",
+        System.Collections.IEnumerable list and not string => "[" + string.Join(",", list.Cast<object?>().Select(Format)) + "]",
+        DateOnly d => d.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
+        _ => value.ToString() ?? "",
+    };
+
+    public void Dispose() => _dir.Dispose();
+
+    private sealed class NoCatalog : ICatalog
+    {
+        public Task<CatalogRefresh> RefreshAsync(ManifestState state, CancellationToken cancellationToken) => Task.FromResult(new CatalogRefresh([], []));
+    }
+
+    private sealed class NoViews : IQueryEngine
+    {
+        public Task RefreshViewsAsync(ManifestState state, CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task<QueryResult> QueryAsync(string sql, CancellationToken cancellationToken) => throw new NotSupportedException();
+    }
+}
