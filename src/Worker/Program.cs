@@ -1,1 +1,3 @@
-return 0;
+using SpotifyWorker.Worker.Cli;
+
+return await WorkerCli.RunAsync(args).ConfigureAwait(false);

@@ -23,6 +23,7 @@ public sealed partial class PipelineRunner(
     ICatalog catalog,
     IQueryEngine query,
     GarbageCollector garbage,
+    RunHistory history,
     IOptions<PipelineOptions> pipeline,
     IOptions<BatchOptions> batching,
     IFaultInjector faults,
@@ -51,6 +52,8 @@ public sealed partial class PipelineRunner(
         var batches = new List<BatchSummary>();
         var state = ManifestState.Empty;
         var ignored = 0;
+        Task<RunSummary> Finish(RunOutcome outcome, string? error = null) => FinishAsync(new RunSummary(
+            runId, outcome, started, time.GetUtcNow(), state.Seq, batches, state.RowsOf(Tables.Gold), steps, ignored, NewestRawTime(state), error));
         try
         {
             state = await TimedAsync(steps, "load", () => log.LoadAsync(cancellationToken)).ConfigureAwait(false);
@@ -72,21 +75,21 @@ public sealed partial class PipelineRunner(
             {
                 await RefreshAsync(state, steps, cancellationToken).ConfigureAwait(false);
             }
-            return Finish(new RunSummary(runId, batches.Count > 0 ? RunOutcome.Succeeded : RunOutcome.NothingNew, started, time.GetUtcNow(), state.Seq, batches, state.RowsOf(Tables.Gold), steps, ignored, NewestRawTime(state)));
+            return await Finish(batches.Count > 0 ? RunOutcome.Succeeded : RunOutcome.NothingNew).ConfigureAwait(false);
         }
         catch (CommitConflictException e)
         {
             LogYielded(e.Seq);
-            return Finish(new RunSummary(runId, RunOutcome.Yielded, started, time.GetUtcNow(), state.Seq, batches, state.RowsOf(Tables.Gold), steps, ignored, NewestRawTime(state), e.Message));
+            return await Finish(RunOutcome.Yielded, e.Message).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return Finish(new RunSummary(runId, RunOutcome.Cancelled, started, time.GetUtcNow(), state.Seq, batches, state.RowsOf(Tables.Gold), steps, ignored, NewestRawTime(state), "cancelled at a safe point; the next run resumes"));
+            return await Finish(RunOutcome.Cancelled, "cancelled at a safe point; the next run resumes").ConfigureAwait(false);
         }
         catch (Exception e)
         {
             LogRunError(e);
-            return Finish(new RunSummary(runId, RunOutcome.Failed, started, time.GetUtcNow(), state.Seq, batches, state.RowsOf(Tables.Gold), steps, ignored, NewestRawTime(state), e.Message));
+            return await Finish(RunOutcome.Failed, e.Message).ConfigureAwait(false);
         }
     }
 
@@ -223,8 +226,9 @@ public sealed partial class PipelineRunner(
     private static DateTimeOffset? NewestRawTime(ManifestState state) =>
         state.Files.Count == 0 ? null : state.Files.Values.Max(f => f.LastModified);
 
-    private RunSummary Finish(RunSummary summary)
+    private async Task<RunSummary> FinishAsync(RunSummary summary)
     {
+        await history.RecordAsync(summary).ConfigureAwait(false);
         if (summary.Outcome == RunOutcome.Failed)
         {
             LogRunFailed(summary.RunId, summary.Error ?? "", summary.Batches.Count, summary.CommittedSeq, summary.DurationSeconds);

@@ -27,7 +27,7 @@ public sealed class LocalObjectStore : IObjectStore
     /// <summary>Absolute path of the lake folder.</summary>
     public string Root => _root;
 
-    public string Describe(string key) => PathOf(key);
+    public string Describe(string key) => Path.Join(_root, key);
 
     /// <summary>Absolute path of a key; the DuckDB engine reads and writes lake files by path.</summary>
     public string PathOf(string key)

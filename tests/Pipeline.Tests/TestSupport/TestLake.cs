@@ -31,6 +31,7 @@ public sealed class TestLake : IDisposable
             catalog ?? new NoCatalog(),
             query ?? new NoViews(),
             new GarbageCollector(Stores, Log, Options.Create(new ManifestOptions()), Time, NullLogger<GarbageCollector>.Instance),
+            new RunHistory(Stores, NullLogger<RunHistory>.Instance),
             Options.Create(new PipelineOptions { Lake = _dir.Path }),
             Options.Create(batch ?? new BatchOptions()),
             faults ?? NoFaults.Instance,

@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using SpotifyWorker.Pipeline.DuckDb;
+using SpotifyWorker.Pipeline.Manifest;
+using SpotifyWorker.Pipeline.Orchestration;
+using SpotifyWorker.Pipeline.Storage;
+using SpotifyWorker.Pipeline.Transform;
+
+namespace SpotifyWorker.Pipeline;
+
+public static class PipelineServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the pipeline: options (validated at start), the stores of the configured backend, the commit
+    /// log, the engines and the runner. Backends are chosen by <c>Pipeline:Backend</c>.
+    /// </summary>
+    public static IServiceCollection AddPipeline(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddValidatedOptions<PipelineOptions>(configuration, PipelineOptions.Section);
+        services.AddValidatedOptions<BatchOptions>(configuration, BatchOptions.Section);
+        services.AddValidatedOptions<ManifestOptions>(configuration, ManifestOptions.Section);
+        services.AddValidatedOptions<DuckDbOptions>(configuration, DuckDbOptions.Section);
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IFaultInjector>(NoFaults.Instance);
+        services.TryAddSingleton(sp => CreateStores(sp.GetRequiredService<IOptions<PipelineOptions>>().Value));
+        services.TryAddSingleton(sp => ActivatorUtilities.CreateInstance<CommitLog>(sp, sp.GetRequiredService<LakeStores>().Lake));
+        services.TryAddSingleton<ITransformEngine, DuckDbTransform>();
+        services.TryAddSingleton<GarbageCollector>();
+        services.TryAddSingleton<RunHistory>();
+        services.TryAddSingleton<PipelineRunner>();
+        return services;
+    }
+
+    /// <summary>Binds a section, validates it with its data annotations at start-up, errors naming key and value.</summary>
+    public static OptionsBuilder<TOptions> AddValidatedOptions<TOptions>(this IServiceCollection services, IConfiguration configuration, string section)
+        where TOptions : class
+    {
+        services.AddSingleton<IValidateOptions<TOptions>>(new SectionValidator<TOptions>(section));
+        return services.AddOptions<TOptions>().Bind(configuration.GetSection(section)).ValidateOnStart();
+    }
+
+    private static LakeStores CreateStores(PipelineOptions options)
+    {
+        if (options.Backend != Backend.Local)
+        {
+            throw new OptionsValidationException(PipelineOptions.Section, typeof(PipelineOptions), [$"Pipeline:Backend = '{options.Backend}': this build has no stores for it"]);
+        }
+        var lake = new LocalObjectStore(options.Lake);
+        return new LakeStores(lake, options.RawPrefix, lake);
+    }
+}

@@ -1,0 +1,25 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+using SpotifyWorker.Pipeline.Orchestration;
+using SpotifyWorker.Worker.Output;
+
+namespace SpotifyWorker.Worker.Cli.Commands;
+
+/// <summary><c>run-once</c>: one full cycle; exit 0 on success (or nothing new), 1 on failure.</summary>
+public static class RunOnceCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("run-once", "Process whatever is new under the raw prefix once, then exit");
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            using var host = PipelineHost.Build(parse);
+            var runner = host.Services.GetRequiredService<PipelineRunner>();
+            var time = host.Services.GetRequiredService<TimeProvider>();
+            var summary = await runner.RunOnceAsync(PipelineRunner.NewRunId(time), cancellationToken).ConfigureAwait(false);
+            SummaryPrinter.Print(summary, parse.InvocationConfiguration.Output);
+            return summary.Outcome is RunOutcome.Failed ? ExitCodes.RunFailed : ExitCodes.Ok;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,85 @@
+using System.CommandLine;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using SpotifyWorker.Pipeline.Manifest;
+using SpotifyWorker.Pipeline.Orchestration;
+using SpotifyWorker.Pipeline.Storage;
+using SpotifyWorker.Worker.Output;
+
+namespace SpotifyWorker.Worker.Cli.Commands;
+
+/// <summary><c>status</c>: what the lake holds and what the last runs did, for on-call.</summary>
+public static class StatusCommand
+{
+    public static Command Create()
+    {
+        var format = GlobalOptions.NewFormat("table", "json");
+        var command = new Command("status", "Show the last runs, file and row counts, data freshness and quarantine") { format };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            using var host = PipelineHost.Build(parse);
+            var status = await LakeStatus.ReadAsync(host.Services, cancellationToken).ConfigureAwait(false);
+            var output = parse.InvocationConfiguration.Output;
+            if (parse.GetValue(format) == "json")
+            {
+                output.WriteLine(JsonSerializer.Serialize(status, StoreJson.Options));
+                return ExitCodes.Ok;
+            }
+            ResultWriter.Write(["", "value"], [.. status.Facts().Select(f => new object?[] { f.Name, f.Value })], "table", output);
+            ResultWriter.Write(
+                ["run", "outcome", "started", "seconds", "files", "quarantined", "rows read", "rejected", "gold rows written", "error"],
+                [.. status.LastRuns.Select(r => new object?[] { r.RunId, r.Outcome.ToString(), r.StartedAt, Math.Round(r.DurationSeconds, 2), r.FilesProcessed, r.FilesQuarantined, r.RowsRead, r.RowsRejected, r.GoldRowsWritten, r.Error })],
+                "table",
+                output);
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+}
+
+/// <summary>The facts <c>status</c> shows, as one record so that JSON and table output agree.</summary>
+public sealed record LakeStatus(
+    string Lake,
+    long LastCommit,
+    DateTimeOffset? LastCommitAt,
+    int RawFilesProcessed,
+    int RawFilesQuarantined,
+    long GoldRows,
+    int GoldPartitions,
+    long QuarantinedRows,
+    DateTimeOffset? NewestRawFileTime,
+    double? DataFreshnessSeconds,
+    IReadOnlyList<RunSummary> LastRuns)
+{
+    public static async Task<LakeStatus> ReadAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        var state = await services.GetRequiredService<CommitLog>().LoadAsync(cancellationToken).ConfigureAwait(false);
+        var runs = await services.GetRequiredService<RunHistory>().ReadRecentAsync(10, cancellationToken).ConfigureAwait(false);
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        var newest = state.Files.Count == 0 ? (DateTimeOffset?)null : state.Files.Values.Max(f => f.LastModified);
+        return new LakeStatus(
+            services.GetRequiredService<LakeStores>().Lake.Describe(""),
+            state.Seq,
+            state.LastCommitAt,
+            state.Files.Values.Count(f => f.Outcome == FileOutcome.Processed),
+            state.Files.Values.Count(f => f.Outcome == FileOutcome.Quarantined),
+            state.RowsOf(Tables.Gold),
+            state.FilesOf(Tables.Gold).Select(f => f.ReleaseYear).Distinct().Count(),
+            state.RowsOf(Tables.Quarantine),
+            newest,
+            newest is null ? null : Math.Round((now - newest.Value).TotalSeconds),
+            runs);
+    }
+
+    public IEnumerable<(string Name, object? Value)> Facts()
+    {
+        yield return ("lake", Lake);
+        yield return ("last commit", LastCommit == 0 ? "none yet" : $"{LastCommit} at {ResultWriter.Text(LastCommitAt)}");
+        yield return ("raw files processed", RawFilesProcessed);
+        yield return ("raw files quarantined", RawFilesQuarantined);
+        yield return ("gold rows", GoldRows);
+        yield return ("gold partitions", GoldPartitions);
+        yield return ("quarantined rows", QuarantinedRows);
+        yield return ("newest committed raw file", NewestRawFileTime is null ? "none" : $"{ResultWriter.Text(NewestRawFileTime)} ({TimeSpan.FromSeconds(DataFreshnessSeconds ?? 0):d\\.hh\\:mm\\:ss} ago)");
+    }
+}

@@ -1,0 +1,12 @@
+namespace SpotifyWorker.Worker.Cli;
+
+/// <summary>The process's exit codes, as documented in README.</summary>
+public static class ExitCodes
+{
+    public const int Ok = 0;
+    public const int RunFailed = 1;
+    public const int BadUsage = 2;
+}
+
+/// <summary>Bad usage or configuration detected by a verb; printed as is and exits 2.</summary>
+public sealed class UsageException(string message) : Exception(message);

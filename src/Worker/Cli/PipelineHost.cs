@@ -1,0 +1,59 @@
+using System.CommandLine;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Serilog;
+using Serilog.Events;
+using Serilog.Formatting;
+using Serilog.Formatting.Compact;
+using Serilog.Formatting.Display;
+using SpotifyWorker.Pipeline;
+
+namespace SpotifyWorker.Worker.Cli;
+
+/// <summary>
+/// Builds the generic host a verb runs in. Configuration, later wins: appsettings.json (next to the
+/// executable), environment variables (Pipeline__Batch__MaxFiles), command line (--Pipeline:Batch:MaxFiles=10, --lake).
+/// Options are validated here, before the verb does anything.
+/// </summary>
+public static class PipelineHost
+{
+    public static IHost Build(ParseResult parse, bool logToStdout = false, Action<HostApplicationBuilder>? configure = null)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            Args = [.. parse.UnmatchedTokens],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        var lake = parse.GetValue(GlobalOptions.Lake);
+        if (lake is not null) builder.Configuration.AddInMemoryCollection([new("Pipeline:Lake", lake)]);
+
+        builder.Logging.ClearProviders();
+        builder.Services.AddSerilog((services, logger) => logger
+            .MinimumLevel.Information()
+            .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
+            .MinimumLevel.Override("Quartz", LogEventLevel.Warning)
+            .Enrich.FromLogContext()
+            .WriteTo.Console(Formatter(parse.GetValue(GlobalOptions.LogFormat)), standardErrorFromLevel: logToStdout ? null : LogEventLevel.Verbose));
+
+        builder.Services.AddPipeline(builder.Configuration);
+        configure?.Invoke(builder);
+        var host = builder.Build();
+        try
+        {
+            host.Services.GetRequiredService<IStartupValidator>().Validate();
+        }
+        catch (OptionsValidationException e)
+        {
+            host.Dispose();
+            throw new UsageException("Invalid configuration: " + string.Join("; ", e.Failures));
+        }
+        return host;
+    }
+
+    private static ITextFormatter Formatter(string? format) => format == "text"
+        ? new MessageTemplateTextFormatter("[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj}{NewLine}{Exception}")
+        : new RenderedCompactJsonFormatter();
+}
