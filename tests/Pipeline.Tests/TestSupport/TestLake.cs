@@ -16,7 +16,7 @@ public sealed class TestLake : IDisposable
 {
     private readonly TempDirectory _dir = new();
 
-    public TestLake(BatchOptions? batch = null, IFaultInjector? faults = null, ICatalog? catalog = null, IQueryEngine? query = null, TimeProvider? time = null)
+    public TestLake(BatchOptions? batch = null, IFaultInjector? faults = null, ICatalog? catalog = null, IQueryEngine? query = null, TimeProvider? time = null, TimeSpan? garbageGrace = null)
     {
         Store = new LocalObjectStore(_dir.Path);
         Stores = new LakeStores(Store, "raw/", Store);
@@ -30,7 +30,7 @@ public sealed class TestLake : IDisposable
             Transform,
             catalog ?? new NoCatalog(),
             query ?? new NoViews(),
-            new GarbageCollector(Stores, Log, Options.Create(new ManifestOptions()), Time, NullLogger<GarbageCollector>.Instance),
+            new GarbageCollector(Stores, Log, Options.Create(new ManifestOptions { GarbageGracePeriod = garbageGrace ?? TimeSpan.FromHours(1) }), Time, NullLogger<GarbageCollector>.Instance),
             new RunHistory(Stores, NullLogger<RunHistory>.Instance),
             Options.Create(new PipelineOptions { Lake = _dir.Path }),
             Options.Create(batch ?? new BatchOptions()),
@@ -77,6 +77,17 @@ public sealed class TestLake : IDisposable
         var hive = table == Tables.Gold ? ", hive_partitioning = true" : "";
         var result = await db.QueryAsync($"SELECT {columns} FROM read_parquet({DuckDbSession.List(files)}{hive}) ORDER BY {orderBy}", CancellationToken.None);
         return [.. result.Rows.Select(r => string.Join(" | ", r.Select(Format)))];
+    }
+
+    /// <summary>Every file under the data prefixes on disk, to compare with the committed set.</summary>
+    public async Task<IReadOnlyList<string>> DataFilesOnDiskAsync()
+    {
+        var keys = new List<string>();
+        foreach (var prefix in LakeLayout.DataPrefixes)
+        {
+            await foreach (var info in Store.ListAsync(prefix)) keys.Add(info.Key);
+        }
+        return keys;
     }
 
     public Task<IReadOnlyList<string>> GoldAsync() => RowsAsync(Tables.Gold, orderBy: "track_id");
