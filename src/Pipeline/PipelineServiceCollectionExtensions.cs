@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using SpotifyWorker.Pipeline.DuckDb;
 using SpotifyWorker.Pipeline.Manifest;
 using SpotifyWorker.Pipeline.Orchestration;
+using SpotifyWorker.Pipeline.Orchestration.Service;
 using SpotifyWorker.Pipeline.Storage;
 using SpotifyWorker.Pipeline.Transform;
 
@@ -22,6 +23,9 @@ public static class PipelineServiceCollectionExtensions
         services.AddValidatedOptions<BatchOptions>(configuration, BatchOptions.Section);
         services.AddValidatedOptions<ManifestOptions>(configuration, ManifestOptions.Section);
         services.AddValidatedOptions<DuckDbOptions>(configuration, DuckDbOptions.Section);
+        services.AddValidatedOptions<LeaseOptions>(configuration, LeaseOptions.Section);
+        services.AddValidatedOptions<ScheduleOptions>(configuration, ScheduleOptions.Section);
+        services.AddValidatedOptions<HealthOptions>(configuration, HealthOptions.Section);
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IFaultInjector>(NoFaults.Instance);
@@ -30,6 +34,9 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton<ITransformEngine, DuckDbTransform>();
         services.TryAddSingleton<GarbageCollector>();
         services.TryAddSingleton<RunHistory>();
+        services.TryAddSingleton<LeaseManager>();
+        services.TryAddSingleton(sp => new EmfMetrics(Console.Out, sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<RunCoordinator>();
         services.TryAddSingleton<PipelineRunner>();
         return services;
     }

@@ -23,7 +23,6 @@ public sealed partial class PipelineRunner(
     ICatalog catalog,
     IQueryEngine query,
     GarbageCollector garbage,
-    RunHistory history,
     IOptions<PipelineOptions> pipeline,
     IOptions<BatchOptions> batching,
     IFaultInjector faults,
@@ -44,16 +43,16 @@ public sealed partial class PipelineRunner(
         return new RunPlan(state.Seq, [.. batches.Select((b, i) => new PlannedBatch(state.Seq + i + 1, b))], ignored);
     }
 
-    public async Task<RunSummary> RunOnceAsync(string runId, CancellationToken cancellationToken)
+    /// <summary>Runs once; never throws for a failed run (the summary says so). The caller holds the lease.</summary>
+    public async Task<RunSummary> RunOnceAsync(string runId, IRunLease lease, CancellationToken cancellationToken)
     {
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["RunId"] = runId });
         var started = time.GetUtcNow();
         var steps = new Dictionary<string, double>();
         var batches = new List<BatchSummary>();
         var state = ManifestState.Empty;
         var ignored = 0;
-        Task<RunSummary> Finish(RunOutcome outcome, string? error = null) => FinishAsync(new RunSummary(
-            runId, outcome, started, time.GetUtcNow(), state.Seq, batches, state.RowsOf(Tables.Gold), steps, ignored, NewestRawTime(state), error));
+        RunSummary Finish(RunOutcome outcome, string? error = null) => new(
+            runId, outcome, started, time.GetUtcNow(), state.Seq, batches, state.RowsOf(Tables.Gold), steps, ignored, NewestRawTime(state), error);
         try
         {
             state = await TimedAsync(steps, "load", () => log.LoadAsync(cancellationToken)).ConfigureAwait(false);
@@ -66,7 +65,7 @@ public sealed partial class PipelineRunner(
             foreach (var batch in BatchPlanner.Plan(found, batching.Value))
             {
                 cancellationToken.ThrowIfCancellationRequested(); // a safe point: nothing of the next batch exists yet
-                var (next, summary) = await RunBatchAsync(runId, state, batch, steps, cancellationToken).ConfigureAwait(false);
+                var (next, summary) = await RunBatchAsync(runId, lease, state, batch, steps, cancellationToken).ConfigureAwait(false);
                 state = next;
                 batches.Add(summary);
             }
@@ -75,26 +74,26 @@ public sealed partial class PipelineRunner(
             {
                 await RefreshAsync(state, steps, cancellationToken).ConfigureAwait(false);
             }
-            return await Finish(batches.Count > 0 ? RunOutcome.Succeeded : RunOutcome.NothingNew).ConfigureAwait(false);
+            return Finish(batches.Count > 0 ? RunOutcome.Succeeded : RunOutcome.NothingNew);
         }
         catch (CommitConflictException e)
         {
             LogYielded(e.Seq);
-            return await Finish(RunOutcome.Yielded, e.Message).ConfigureAwait(false);
+            return Finish(RunOutcome.Yielded, e.Message);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            return await Finish(RunOutcome.Cancelled, "cancelled at a safe point; the next run resumes").ConfigureAwait(false);
+            return Finish(RunOutcome.Cancelled, "cancelled at a safe point; the next run resumes");
         }
         catch (Exception e)
         {
             LogRunError(e);
-            return await Finish(RunOutcome.Failed, e.Message).ConfigureAwait(false);
+            return Finish(RunOutcome.Failed, e.Message);
         }
     }
 
     private async Task<(ManifestState State, BatchSummary Summary)> RunBatchAsync(
-        string runId, ManifestState state, IReadOnlyList<NewFile> batch, Dictionary<string, double> steps, CancellationToken cancellationToken)
+        string runId, IRunLease lease, ManifestState state, IReadOnlyList<NewFile> batch, Dictionary<string, double> steps, CancellationToken cancellationToken)
     {
         var seq = state.Seq + 1;
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["BatchSeq"] = seq });
@@ -102,7 +101,7 @@ public sealed partial class PipelineRunner(
         LogBatchStarted(seq, files.Count, files.Sum(f => f.Size));
 
         var clock = Stopwatch.StartNew();
-        var output = await transform.ExecuteAsync(new BatchWork(seq, runId, files, state), cancellationToken).ConfigureAwait(false);
+        var output = await transform.ExecuteAsync(new BatchWork(seq, runId, files, state, lease), cancellationToken).ConfigureAwait(false);
         var transformSeconds = clock.Elapsed.TotalSeconds;
         Add(steps, "transform", transformSeconds);
 
@@ -226,20 +225,6 @@ public sealed partial class PipelineRunner(
     private static DateTimeOffset? NewestRawTime(ManifestState state) =>
         state.Files.Count == 0 ? null : state.Files.Values.Max(f => f.LastModified);
 
-    private async Task<RunSummary> FinishAsync(RunSummary summary)
-    {
-        await history.RecordAsync(summary).ConfigureAwait(false);
-        if (summary.Outcome == RunOutcome.Failed)
-        {
-            LogRunFailed(summary.RunId, summary.Error ?? "", summary.Batches.Count, summary.CommittedSeq, summary.DurationSeconds);
-        }
-        else
-        {
-            LogRunCompleted(summary.RunId, summary.Outcome, summary.Batches.Count, summary.FilesProcessed, summary.FilesQuarantined, summary.RowsRead, summary.RowsRejected, summary.GoldRowsWritten, summary.GoldRows, summary.PartitionsRewritten, summary.DurationSeconds, summary.CommittedSeq);
-        }
-        return summary;
-    }
-
     private static async Task<T> TimedAsync<T>(Dictionary<string, double> steps, string step, Func<Task<T>> action)
     {
         var clock = Stopwatch.StartNew();
@@ -278,14 +263,6 @@ public sealed partial class PipelineRunner(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Run failed")]
     private partial void LogRunError(Exception exception);
-
-    [LoggerMessage(EventId = 1000, EventName = "PipelineRunCompleted", Level = LogLevel.Information,
-        Message = "PipelineRunCompleted {RunId}: {Outcome}, {Batches} batches, {FilesProcessed} files processed, {FilesQuarantined} quarantined, {RowsRead} rows read, {RowsRejected} rejected, {GoldRowsWritten} gold rows written, {GoldRows} gold rows, {PartitionsRewritten} partitions rewritten, {DurationSeconds:F2} s, commit {CommittedSeq}")]
-    private partial void LogRunCompleted(string runId, RunOutcome outcome, int batches, int filesProcessed, int filesQuarantined, long rowsRead, long rowsRejected, long goldRowsWritten, long goldRows, int partitionsRewritten, double durationSeconds, long committedSeq);
-
-    [LoggerMessage(EventId = 1001, EventName = "PipelineRunFailed", Level = LogLevel.Error,
-        Message = "PipelineRunFailed {RunId}: {Error} ({Batches} batches committed before the failure, last commit {CommittedSeq}, {DurationSeconds:F2} s)")]
-    private partial void LogRunFailed(string runId, string error, int batches, long committedSeq, double durationSeconds);
 }
 
 /// <summary>A batch the next run would process.</summary>

@@ -1,4 +1,5 @@
 using SpotifyWorker.Pipeline.Manifest;
+using SpotifyWorker.Pipeline.Orchestration;
 
 namespace SpotifyWorker.Pipeline.Transform;
 
@@ -14,8 +15,8 @@ public interface ITransformEngine
 /// <summary>A raw file in a batch; <see cref="Ordinal"/> is its position in key order (later wins).</summary>
 public sealed record BatchFile(string Key, string ETag, long Size, DateTimeOffset LastModified, Entity Entity, int Ordinal);
 
-/// <summary>One batch to transform against the committed state.</summary>
-public sealed record BatchWork(long Seq, string RunId, IReadOnlyList<BatchFile> Files, ManifestState Committed);
+/// <summary>One batch to transform against the committed state, under the run's lease.</summary>
+public sealed record BatchWork(long Seq, string RunId, IReadOnlyList<BatchFile> Files, ManifestState Committed, IRunLease Lease);
 
 /// <summary>What became of one raw file.</summary>
 public sealed record FileResult(BatchFile File, long RowsRead, long RowsRejected, FileOutcome Outcome, string? Reason);

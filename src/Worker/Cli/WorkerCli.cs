@@ -16,9 +16,11 @@ public static class WorkerCli
         root.Options.Add(GlobalOptions.LogFormat);
         foreach (var command in new[]
         {
+            RunCommand.Create(),
             RunOnceCommand.Create(),
             PlanCommand.Create(),
             StatusCommand.Create(),
+            HealthCommand.Create(),
         })
         {
             command.TreatUnmatchedTokensAsErrors = false;
@@ -42,6 +44,8 @@ public static class WorkerCli
         try
         {
             var configuration = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
+            // The service's host handles SIGTERM itself; the other verbs get a cancelled token and finish at a safe point.
+            configuration.ProcessTerminationTimeout = parse.CommandResult.Command.Name == Commands.RunCommand.Name ? null : TimeSpan.FromSeconds(25);
             if (output is not null) configuration.Output = output;
             configuration.Error = error;
             return await parse.InvokeAsync(configuration).ConfigureAwait(false);

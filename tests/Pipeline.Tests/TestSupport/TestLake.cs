@@ -31,7 +31,6 @@ public sealed class TestLake : IDisposable
             catalog ?? new NoCatalog(),
             query ?? new NoViews(),
             new GarbageCollector(Stores, Log, Options.Create(new ManifestOptions { GarbageGracePeriod = garbageGrace ?? TimeSpan.FromHours(1) }), Time, NullLogger<GarbageCollector>.Instance),
-            new RunHistory(Stores, NullLogger<RunHistory>.Instance),
             Options.Create(new PipelineOptions { Lake = _dir.Path }),
             Options.Create(batch ?? new BatchOptions()),
             faults ?? NoFaults.Instance,
@@ -54,7 +53,7 @@ public sealed class TestLake : IDisposable
         await Store.PutAsync(key, new MemoryStream(content), CancellationToken.None);
 
     public Task<RunSummary> RunAsync(CancellationToken cancellationToken = default) =>
-        Runner.RunOnceAsync(PipelineRunner.NewRunId(Time), cancellationToken);
+        Runner.RunOnceAsync(PipelineRunner.NewRunId(Time), NoLease.Instance, cancellationToken);
 
     /// <summary>Runs and fails the test with the run's error if it did not succeed.</summary>
     public async Task<RunSummary> RunOkAsync()

@@ -14,9 +14,7 @@ public static class RunOnceCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             using var host = PipelineHost.Build(parse);
-            var runner = host.Services.GetRequiredService<PipelineRunner>();
-            var time = host.Services.GetRequiredService<TimeProvider>();
-            var summary = await runner.RunOnceAsync(PipelineRunner.NewRunId(time), cancellationToken).ConfigureAwait(false);
+            var summary = await host.Services.GetRequiredService<RunCoordinator>().RunAsync(cancellationToken).ConfigureAwait(false);
             SummaryPrinter.Print(summary, parse.InvocationConfiguration.Output);
             return summary.Outcome is RunOutcome.Failed ? ExitCodes.RunFailed : ExitCodes.Ok;
         });

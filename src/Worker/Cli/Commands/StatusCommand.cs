@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using SpotifyWorker.Pipeline.Orchestration.Service;
 using SpotifyWorker.Pipeline.Manifest;
 using SpotifyWorker.Pipeline.Orchestration;
 using SpotifyWorker.Pipeline.Storage;
@@ -49,6 +51,7 @@ public sealed record LakeStatus(
     long QuarantinedRows,
     DateTimeOffset? NewestRawFileTime,
     double? DataFreshnessSeconds,
+    DateTimeOffset? NextScheduledRun,
     IReadOnlyList<RunSummary> LastRuns)
 {
     public static async Task<LakeStatus> ReadAsync(IServiceProvider services, CancellationToken cancellationToken)
@@ -68,6 +71,7 @@ public sealed record LakeStatus(
             state.RowsOf(Tables.Quarantine),
             newest,
             newest is null ? null : Math.Round((now - newest.Value).TotalSeconds),
+            services.GetRequiredService<IOptions<ScheduleOptions>>().Value.NextRun(now),
             runs);
     }
 
@@ -80,6 +84,7 @@ public sealed record LakeStatus(
         yield return ("gold rows", GoldRows);
         yield return ("gold partitions", GoldPartitions);
         yield return ("quarantined rows", QuarantinedRows);
+        yield return ("next scheduled run", NextScheduledRun is null ? "never" : ResultWriter.Text(NextScheduledRun) + " (when the service runs)");
         yield return ("newest committed raw file", NewestRawFileTime is null ? "none" : $"{ResultWriter.Text(NewestRawFileTime)} ({TimeSpan.FromSeconds(DataFreshnessSeconds ?? 0):d\\.hh\\:mm\\:ss} ago)");
     }
 }

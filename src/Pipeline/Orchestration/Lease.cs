@@ -1,0 +1,139 @@
+using Microsoft.Extensions.Logging;
+using SpotifyWorker.Pipeline.Storage;
+
+namespace SpotifyWorker.Pipeline.Orchestration;
+
+/// <summary>The content of <c>_pipeline/lease.json</c>.</summary>
+/// <param name="JobRunId">The external job run (Glue) this holder started, so a successor can re-attach to it.</param>
+public sealed record LeaseDocument(string Owner, string RunId, DateTimeOffset AcquiredAt, DateTimeOffset ExpiresAt, string? JobRunId = null, long? JobRunSeq = null);
+
+/// <summary>What a batch may record in the lease (the external job run it started) and inherit from a dead holder.</summary>
+public interface IRunLease
+{
+    /// <summary>The job run a previous holder started and never finished, if any.</summary>
+    LeaseDocument? Inherited { get; }
+
+    Task RecordJobRunAsync(string? jobRunId, long seq, CancellationToken cancellationToken);
+}
+
+/// <summary>A lease nobody shares: for tests and tools that run without one.</summary>
+public sealed class NoLease : IRunLease
+{
+    public static readonly NoLease Instance = new();
+
+    public LeaseDocument? Inherited => null;
+
+    public Task RecordJobRunAsync(string? jobRunId, long seq, CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>
+/// A held lease. It renews itself (put-if-match) every renew interval; when a renewal loses or the lease
+/// expires unrenewed, <see cref="Lost"/> is cancelled so the run stops at its next safe point. The commit
+/// log's compare-and-swap still protects the lake if two workers ever overlap.
+/// </summary>
+public sealed partial class Lease : IRunLease, IAsyncDisposable
+{
+    private readonly IObjectStore _store;
+    private readonly TimeProvider _time;
+    private readonly LeaseOptions _options;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _lost = new();
+    private readonly SemaphoreSlim _write = new(1, 1);
+    private readonly ITimer _timer;
+    private string _etag;
+    private bool _released;
+
+    internal Lease(IObjectStore store, LeaseDocument document, string etag, LeaseDocument? inherited, LeaseOptions options, TimeProvider time, ILogger logger)
+    {
+        _store = store;
+        Document = document;
+        _etag = etag;
+        Inherited = inherited;
+        _options = options;
+        _time = time;
+        _logger = logger;
+        _timer = time.CreateTimer(_ => _ = RenewQuietlyAsync(), null, options.RenewInterval, options.RenewInterval);
+    }
+
+    public LeaseDocument Document { get; private set; }
+
+    public LeaseDocument? Inherited { get; }
+
+    /// <summary>Cancelled when the lease is lost; link it with the run's token.</summary>
+    public CancellationToken Lost => _lost.Token;
+
+    public Task RecordJobRunAsync(string? jobRunId, long seq, CancellationToken cancellationToken) =>
+        WriteAsync(Document with { JobRunId = jobRunId, JobRunSeq = jobRunId is null ? null : seq }, cancellationToken);
+
+    public Task RenewAsync(CancellationToken cancellationToken) =>
+        WriteAsync(Document with { ExpiresAt = _time.GetUtcNow() + _options.Duration }, cancellationToken);
+
+    private async Task RenewQuietlyAsync()
+    {
+        try
+        {
+            await RenewAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            if (_time.GetUtcNow() >= Document.ExpiresAt || e is PreconditionFailedException)
+            {
+                LogLost(e, Document.Owner);
+                await _lost.CancelAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                LogRenewFailed(e);
+            }
+        }
+    }
+
+    private async Task WriteAsync(LeaseDocument next, CancellationToken cancellationToken)
+    {
+        await _write.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_released || _lost.IsCancellationRequested) throw new PreconditionFailedException(LeaseManager.Key, "the lease is no longer held");
+            using var content = StoreJson.Serialize(next);
+            _etag = (await _store.PutIfMatchAsync(LeaseManager.Key, content, _etag, cancellationToken).ConfigureAwait(false)).ETag;
+            Document = next;
+        }
+        finally
+        {
+            _write.Release();
+        }
+    }
+
+    /// <summary>Gives the lease up by expiring it now (a conditional write, so a successor's lease is never touched).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _timer.DisposeAsync().ConfigureAwait(false);
+        if (!_released && !_lost.IsCancellationRequested)
+        {
+            try
+            {
+                await WriteAsync(Document with { ExpiresAt = _time.GetUtcNow() }, CancellationToken.None).ConfigureAwait(false);
+                LogReleased(Document.Owner);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                LogReleaseFailed(e);
+            }
+        }
+        _released = true;
+        _lost.Dispose();
+        _write.Dispose();
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Lease lost by {Owner}: another worker may be running; this run stops at its next safe point")]
+    private partial void LogLost(Exception exception, string owner);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lease renewal failed; retrying before it expires")]
+    private partial void LogRenewFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Lease released by {Owner}")]
+    private partial void LogReleased(string owner);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lease could not be released; it expires by itself")]
+    private partial void LogReleaseFailed(Exception exception);
+}

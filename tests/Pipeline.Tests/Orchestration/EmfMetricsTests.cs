@@ -1,0 +1,35 @@
+using System.Text.Json;
+using Microsoft.Extensions.Time.Testing;
+using SpotifyWorker.Pipeline.Orchestration;
+using Xunit;
+
+namespace SpotifyWorker.Pipeline.Tests.Orchestration;
+
+public sealed class EmfMetricsTests
+{
+    [Fact]
+    public void Format_RunSummary_IsEmfWithCountsAndFreshness()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 2, 0, 0, TimeSpan.Zero));
+        var summary = new RunSummary(
+            "run-1", RunOutcome.Succeeded, time.GetUtcNow().AddSeconds(-30), time.GetUtcNow(), 3,
+            [new BatchSummary(3, 4, 1, 100, 7, 90, [2001, 2002], 1.5, 0.1)],
+            250, new Dictionary<string, double>(), 0, time.GetUtcNow().AddHours(-5));
+
+        using var json = JsonDocument.Parse(new EmfMetrics(TextWriter.Null, time).Format(summary));
+        var root = json.RootElement;
+        var directive = root.GetProperty("_aws").GetProperty("CloudWatchMetrics")[0];
+
+        Assert.Equal("SpotifyWorker", directive.GetProperty("Namespace").GetString());
+        Assert.Equal(time.GetUtcNow().ToUnixTimeMilliseconds(), root.GetProperty("_aws").GetProperty("Timestamp").GetInt64());
+        var names = directive.GetProperty("Metrics").EnumerateArray().Select(m => m.GetProperty("Name").GetString()).ToList();
+        Assert.Equal(["FilesProcessed", "FilesQuarantined", "RowsRead", "RowsRejected", "GoldRows", "PartitionsRewritten", "DurationSeconds", "DataFreshnessSeconds", "RunFailed"], names);
+        foreach (var name in names) Assert.True(root.TryGetProperty(name!, out _), $"metric {name} has a value");
+        Assert.Equal(3, root.GetProperty("FilesProcessed").GetInt32());
+        Assert.Equal(1, root.GetProperty("FilesQuarantined").GetInt32());
+        Assert.Equal(7, root.GetProperty("RowsRejected").GetInt32());
+        Assert.Equal(2, root.GetProperty("PartitionsRewritten").GetInt32());
+        Assert.Equal(5 * 3600, root.GetProperty("DataFreshnessSeconds").GetDouble());
+        Assert.Equal(0, root.GetProperty("RunFailed").GetInt32());
+    }
+}
