@@ -23,6 +23,9 @@ public sealed class LocalCatalogTests : IDisposable
     private async Task<CatalogTable> TableAsync(string name) =>
         (await LocalCatalog.ReadAsync(_lake.Store, Ct))!.Tables.Single(t => t.Name == name);
 
+    private static string Describe(SchemaChange c) =>
+        $"{c.Table} v{c.Version} +[{string.Join(",", c.Added)}] ~[{string.Join(",", c.Changed)}] -[{string.Join(",", c.Removed)}]";
+
     private DataFile SilverArtists(long batch, string extraColumns = "") => _lake.Write(
         LakeLayout.Silver(Entity.Artists, batch),
         Tables.Silver(Entity.Artists),
@@ -119,12 +122,7 @@ public sealed class LocalCatalogTests : IDisposable
 
         var refresh = await catalog.RefreshAsync(ParquetLake.State(2, first, SilverArtists(2, ", 'us' AS country")), Ct);
 
-        var change = Assert.Single(refresh.Changes);
-        Assert.Equal("silver_artists", change.Table);
-        Assert.Equal(2, change.Version);
-        Assert.Equal(["country"], change.Added);
-        Assert.Empty(change.Changed);
-        Assert.Empty(change.Removed);
+        Assert.Equal("silver_artists v2 +[country] ~[] -[]", Describe(Assert.Single(refresh.Changes)));
         var artists = await TableAsync("silver_artists");
         Assert.Equal(2, artists.SchemaVersion);
         Assert.Equal([1, 2], artists.SchemaHistory.Select(v => v.Version));
@@ -149,12 +147,7 @@ public sealed class LocalCatalogTests : IDisposable
 
         var refresh = await catalog.RefreshAsync(ParquetLake.State(2, after), Ct);
 
-        var change = Assert.Single(refresh.Changes);
-        Assert.Equal("spotify_tracks", change.Table);
-        Assert.Equal(2, change.Version);
-        Assert.Equal(["duration_ms"], change.Changed);
-        Assert.Empty(change.Added);
-        Assert.Empty(change.Removed);
+        Assert.Equal("spotify_tracks v2 +[] ~[duration_ms] -[]", Describe(Assert.Single(refresh.Changes)));
         var gold = await TableAsync("spotify_tracks");
         Assert.Equal(new TableColumn("duration_ms", "BIGINT"), gold.Columns.Single(c => c.Name == "duration_ms"));
         Assert.Equal(new TableColumn("duration_ms", "INTEGER"), gold.SchemaHistory[0].Columns.Single(c => c.Name == "duration_ms"));
@@ -170,8 +163,7 @@ public sealed class LocalCatalogTests : IDisposable
 
         var refresh = await catalog.RefreshAsync(ParquetLake.State(2, SilverArtists(2)), Ct);
 
-        var change = Assert.Single(refresh.Changes);
-        Assert.Equal(["country"], change.Removed);
+        Assert.Equal("silver_artists v2 +[] ~[] -[country]", Describe(Assert.Single(refresh.Changes)));
         Assert.Equal(2, (await TableAsync("silver_artists")).SchemaVersion);
     }
 
