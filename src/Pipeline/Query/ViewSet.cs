@@ -1,0 +1,41 @@
+using DuckDB.NET.Data;
+using SpotifyWorker.Pipeline.Catalog;
+using SpotifyWorker.Pipeline.DuckDb;
+using SpotifyWorker.Pipeline.Manifest;
+
+namespace SpotifyWorker.Pipeline.Query;
+
+/// <summary>
+/// What a DuckDB reader of the lake sees: a view per table over its committed files (absolute paths), then the
+/// analytics views on top. Queries and the analytics.duckdb file are built from this one definition.
+/// </summary>
+internal static class ViewSet
+{
+    public static IReadOnlyList<ViewDefinition> Build(ManifestState state, Func<string, string> pathOf, IReadOnlyList<ViewDefinition> analytics) =>
+    [
+        .. LakeTable.All.Select(table => new ViewDefinition(
+            table.Name,
+            $"CREATE OR REPLACE VIEW {table.Name} AS {LakeTableSql.Select(table, [.. state.FilesOf(table.Name).Select(f => pathOf(f.Key))])}")),
+        .. analytics,
+    ];
+
+    /// <summary>
+    /// Creates the views in order and reads zero rows of each: DuckDB binds a view when it is created, but a
+    /// file that is not valid Parquet only fails when read, and either way the error must name the view.
+    /// </summary>
+    public static async Task CreateAsync(DuckDbSession session, IReadOnlyList<ViewDefinition> views, CancellationToken cancellationToken)
+    {
+        foreach (var view in views)
+        {
+            try
+            {
+                await session.ExecuteAsync(view.Sql, cancellationToken).ConfigureAwait(false);
+                await session.ExecuteAsync($"SELECT * FROM {view.Name} LIMIT 0", cancellationToken).ConfigureAwait(false);
+            }
+            catch (DuckDBException e) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new ViewRefreshException(view.Name, e);
+            }
+        }
+    }
+}
