@@ -8,44 +8,35 @@ namespace SpotifyWorker.Pipeline.Generation;
 /// the album's popularity, sometimes renames it, and sometimes moves its release date to another year, so
 /// that its rows change gold partition.
 /// </summary>
-internal sealed class AlbumRows(Universe universe, DropSchedule schedule) : IRowSource
+internal sealed class AlbumRows(Universe universe, DropSchedule schedule) : RowSource<AlbumRows.AlbumOfRows>(universe.Seed, schedule)
 {
     private const double MoveYearShare = 0.25;
     private const double RenameShare = 0.1;
 
-    public Entity Entity => Entity.Albums;
+    public override Entity Entity => Entity.Albums;
 
-    public IEnumerable<SourceRow> Drop(int drop)
+    protected override IEnumerable<RowSlot<AlbumOfRows>> Slots()
     {
         for (var album = 0; album < universe.Albums; album++)
         {
-            var arrival = schedule.AlbumArrival(album);
-            if (schedule.VersionIn(Entity, album, arrival, drop) is not { } version) continue;
-            var head = Head(album, arrival, version);
-            var first = universe.FirstTrack(album);
-            for (var number = 1; number <= head.TotalTracks; number++)
+            var group = new AlbumOfRows(album, Schedule.AlbumArrival(album));
+            var end = universe.FirstTrack(album) + universe.TrackCount(album);
+            for (var track = universe.FirstTrack(album); track < end; track++)
             {
-                var track = first + number - 1;
-                var stale = schedule.HasStaleTwin(Entity, track, drop) ? Row(head, track, number, StaleShift(universe.Seed, track, drop)) : null;
-                yield return new SourceRow(Row(head, track, number, 0), stale);
+                yield return new RowSlot<AlbumOfRows>(track, album, group.Arrival, group);
             }
         }
     }
 
-    public IEnumerable<string[]> Delivered(int drop, int count, bool altered)
+    protected override string[] Render(RowSlot<AlbumOfRows> slot, int version, int shift)
     {
-        for (var album = 0; album < universe.Albums && count > 0; album++)
+        var group = slot.Group;
+        if (group.Head is null || group.HeadVersion != version)
         {
-            var arrival = schedule.AlbumArrival(album);
-            if (arrival > drop) continue;
-            var head = Head(album, arrival, schedule.VersionAt(Entity, album, arrival, drop));
-            var first = universe.FirstTrack(album);
-            for (var number = 1; number <= head.TotalTracks && count > 0; number++, count--)
-            {
-                var track = first + number - 1;
-                yield return Row(head, track, number, altered ? AlteredShift(universe.Seed, track) : 0);
-            }
+            group.Head = Head(group.Album, group.Arrival, version);
+            group.HeadVersion = version;
         }
+        return Row(group.Head, slot.RowKey, slot.RowKey - universe.FirstTrack(group.Album) + 1, shift);
     }
 
     /// <summary>Tracks rows derive their popularity from it, so a popular album has popular tracks.</summary>
@@ -53,8 +44,20 @@ internal sealed class AlbumRows(Universe universe, DropSchedule schedule) : IRow
         Popularity(ArtistRows.BasePopularity(universe, universe.PrimaryArtist(album))
             + Seeds.For(universe.Seed, Salt.AlbumBase, album, Part.Numbers).Between(-25, 10));
 
+    /// <summary>The album of a run of rows; its head is computed once for all of them.</summary>
+    internal sealed class AlbumOfRows(int album, int arrival)
+    {
+        public int Album => album;
+
+        public int Arrival => arrival;
+
+        public AlbumHead? Head { get; set; }
+
+        public int HeadVersion { get; set; }
+    }
+
     /// <summary>What all rows of one version of an album share.</summary>
-    private sealed record AlbumHead(
+    internal sealed record AlbumHead(
         AlbumType Type, int TotalTracks, string Name, ReleaseDate Date, string Label, int Popularity,
         string Id, string ArtistId, string ArtistName);
 
@@ -70,7 +73,7 @@ internal sealed class AlbumRows(Universe universe, DropSchedule schedule) : IRow
 
         for (var drop = arrival + 1; drop <= version; drop++)
         {
-            if (!schedule.IsUpdated(Entity, album, arrival, drop)) continue;
+            if (!Schedule.IsUpdated(Entity, album, arrival, drop)) continue;
             var change = Seeds.For(universe.Seed, Salt.AlbumVersion, album, drop);
             if (change.Chance(MoveYearShare)) date = date.MoveYear(ref change);
             if (change.Chance(RenameShare)) name = Names.Album(ref change);

@@ -7,33 +7,11 @@ namespace SpotifyWorker.Pipeline.Generation;
 /// Rows of artists.csv. An update (a later drop) moves popularity, grows followers and sometimes renames
 /// the artist; genres never change.
 /// </summary>
-internal sealed class ArtistRows(Universe universe, DropSchedule schedule) : IRowSource
+internal sealed class ArtistRows(Universe universe, DropSchedule schedule) : RowSource<ValueTuple>(universe.Seed, schedule)
 {
     private const double RenameShare = 0.2;
 
-    public Entity Entity => Entity.Artists;
-
-    public IEnumerable<SourceRow> Drop(int drop)
-    {
-        for (var i = 0; i < universe.Artists; i++)
-        {
-            var arrival = schedule.ArtistArrival(i);
-            if (schedule.VersionIn(Entity, i, arrival, drop) is not { } version) continue;
-            var stale = schedule.HasStaleTwin(Entity, i, drop) ? Render(i, arrival, version, StaleShift(universe.Seed, i, drop)) : null;
-            yield return new SourceRow(Render(i, arrival, version, 0), stale);
-        }
-    }
-
-    public IEnumerable<string[]> Delivered(int drop, int count, bool altered)
-    {
-        for (var i = 0; i < universe.Artists && count > 0; i++)
-        {
-            var arrival = schedule.ArtistArrival(i);
-            if (arrival > drop) continue;
-            count--;
-            yield return Render(i, arrival, schedule.VersionAt(Entity, i, arrival, drop), altered ? AlteredShift(universe.Seed, i) : 0);
-        }
-    }
+    public override Entity Entity => Entity.Artists;
 
     /// <summary>The name an artist is delivered with; album rows list artists by it.</summary>
     public static string BaseName(ulong seed, int artist)
@@ -45,8 +23,18 @@ internal sealed class ArtistRows(Universe universe, DropSchedule schedule) : IRo
     /// <summary>Falls with the artist's index, so the artists with the most albums are the popular ones.</summary>
     public static int BasePopularity(Universe universe, int artist) => BaseNumbers(universe, artist).Popularity;
 
-    private string[] Render(int artist, int arrival, int version, int shift)
+    // Artists share nothing with their neighbours: the group is the empty tuple.
+    protected override IEnumerable<RowSlot<ValueTuple>> Slots()
     {
+        for (var artist = 0; artist < universe.Artists; artist++)
+        {
+            yield return new RowSlot<ValueTuple>(artist, artist, Schedule.ArtistArrival(artist), default);
+        }
+    }
+
+    protected override string[] Render(RowSlot<ValueTuple> slot, int version, int shift)
+    {
+        var (artist, arrival) = (slot.RowKey, slot.Arrival);
         var text = Seeds.For(universe.Seed, Salt.ArtistBase, artist, Part.Text);
         var name = Names.Artist(ref text);
         var genres = Names.GenresOf(ref text);
@@ -54,7 +42,7 @@ internal sealed class ArtistRows(Universe universe, DropSchedule schedule) : IRo
 
         for (var drop = arrival + 1; drop <= version; drop++)
         {
-            if (!schedule.IsUpdated(Entity, artist, arrival, drop)) continue;
+            if (!Schedule.IsUpdated(Entity, artist, arrival, drop)) continue;
             var change = Seeds.For(universe.Seed, Salt.ArtistVersion, artist, drop);
             if (change.Chance(RenameShare)) name = Names.Artist(ref change);
             if (drop == version)

@@ -8,44 +8,25 @@ namespace SpotifyWorker.Pipeline.Generation;
 /// Tracks are delivered with their album except a few that come earlier or later (see <see cref="DropSchedule"/>);
 /// orphan tracks are never delivered.
 /// </summary>
-internal sealed class TrackRows(Universe universe, DropSchedule schedule) : IRowSource
+internal sealed class TrackRows(Universe universe, DropSchedule schedule) : RowSource<Lazy<int>>(universe.Seed, schedule)
 {
     private const double ExplicitShare = 0.15;
     private const double FeaturingShare = 0.15;
 
-    public Entity Entity => Entity.Tracks;
+    public override Entity Entity => Entity.Tracks;
 
-    public IEnumerable<SourceRow> Drop(int drop)
+    // The group is the album's popularity, computed only if one of its tracks is written.
+    protected override IEnumerable<RowSlot<Lazy<int>>> Slots()
     {
         for (var album = 0; album < universe.Albums; album++)
         {
-            var albumArrival = schedule.AlbumArrival(album);
-            int? albumPopularity = null;
+            var albumArrival = Schedule.AlbumArrival(album);
+            var index = album;
+            var albumPopularity = new Lazy<int>(() => AlbumRows.BasePopularity(universe, index), LazyThreadSafetyMode.None);
             var end = universe.FirstTrack(album) + universe.TrackCount(album);
             for (var track = universe.FirstTrack(album); track < end; track++)
             {
-                var arrival = schedule.TrackArrival(track, albumArrival);
-                if (schedule.VersionIn(Entity, track, arrival, drop) is not { } version) continue;
-                albumPopularity ??= AlbumRows.BasePopularity(universe, album);
-                var stale = schedule.HasStaleTwin(Entity, track, drop) ? Render(track, albumPopularity.Value, version, StaleShift(universe.Seed, track, drop)) : null;
-                yield return new SourceRow(Render(track, albumPopularity.Value, version, 0), stale);
-            }
-        }
-    }
-
-    public IEnumerable<string[]> Delivered(int drop, int count, bool altered)
-    {
-        for (var album = 0; album < universe.Albums && count > 0; album++)
-        {
-            var albumArrival = schedule.AlbumArrival(album);
-            var end = universe.FirstTrack(album) + universe.TrackCount(album);
-            for (var track = universe.FirstTrack(album); track < end && count > 0; track++)
-            {
-                var arrival = schedule.TrackArrival(track, albumArrival);
-                if (arrival > drop) continue;
-                count--;
-                var version = schedule.VersionAt(Entity, track, arrival, drop);
-                yield return Render(track, AlbumRows.BasePopularity(universe, album), version, altered ? AlteredShift(universe.Seed, track) : 0);
+                yield return new RowSlot<Lazy<int>>(track, track, Schedule.TrackArrival(track, albumArrival), albumPopularity);
             }
         }
     }
@@ -74,8 +55,9 @@ internal sealed class TrackRows(Universe universe, DropSchedule schedule) : IRow
         return new TrackFacts(title, featured, DurationMs(ref numbers));
     }
 
-    private string[] Render(int track, int albumPopularity, int version, int shift)
+    protected override string[] Render(RowSlot<Lazy<int>> slot, int version, int shift)
     {
+        var (track, albumPopularity) = (slot.RowKey, slot.Group.Value);
         var numbers = Seeds.For(universe.Seed, Salt.TrackBase, track, Part.Numbers);
         _ = DurationMs(ref numbers);
         var isExplicit = numbers.Chance(ExplicitShare);
