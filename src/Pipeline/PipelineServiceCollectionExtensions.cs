@@ -2,7 +2,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using SpotifyWorker.Pipeline.Catalog;
 using SpotifyWorker.Pipeline.DuckDb;
+using SpotifyWorker.Pipeline.Query;
 using SpotifyWorker.Pipeline.Manifest;
 using SpotifyWorker.Pipeline.Orchestration;
 using SpotifyWorker.Pipeline.Orchestration.Service;
@@ -32,6 +34,8 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton(sp => CreateStores(sp.GetRequiredService<IOptions<PipelineOptions>>().Value));
         services.TryAddSingleton(sp => ActivatorUtilities.CreateInstance<CommitLog>(sp, sp.GetRequiredService<LakeStores>().Lake));
         services.TryAddSingleton<ITransformEngine, DuckDbTransform>();
+        services.TryAddSingleton<ICatalog, LocalCatalog>();
+        services.TryAddSingleton<IQueryEngine, DuckDbQueryEngine>();
         services.TryAddSingleton<GarbageCollector>();
         services.TryAddSingleton<RunHistory>();
         services.TryAddSingleton<LeaseManager>();

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using SpotifyWorker.Pipeline.Catalog;
 using SpotifyWorker.Pipeline.Manifest;
+using SpotifyWorker.Pipeline.Orchestration;
 using SpotifyWorker.Pipeline.Tests.TestSupport;
 using SpotifyWorker.Pipeline.Transform;
 using Xunit;
@@ -30,7 +31,7 @@ public sealed class DeclaredSchemaTests : IDisposable
             "Song,t1,1,200000,album,10,Record,2001-05-01,L1,70,x1,a1\nBad,t2,x,1,album,10,Record,2001,L1,70,x1,a1\n");
         await RawAsync(files, Entity.Tracks, "id,track_popularity,explicit\nt1,50,true\n");
         var transform = new DuckDbTransform(_lake.Stores, MsOptions.Create(ParquetLake.Options), NullLogger<DuckDbTransform>.Instance);
-        var output = await transform.ExecuteAsync(new BatchWork(1, "run", files, ManifestState.Empty), Ct);
+        var output = await transform.ExecuteAsync(new BatchWork(1, "run", files, ManifestState.Empty, NoLease.Instance), Ct);
         var catalog = new LocalCatalog(_lake.Stores, MsOptions.Create(ParquetLake.Options), new FakeTimeProvider(), NullLogger<LocalCatalog>.Instance);
         await catalog.RefreshAsync(ManifestState.Empty, Ct);
 
