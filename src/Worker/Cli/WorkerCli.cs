@@ -21,6 +21,9 @@ public static class WorkerCli
             PlanCommand.Create(),
             StatusCommand.Create(),
             HealthCommand.Create(),
+            QueryCommand.Create(),
+            GenerateCommand.Create(),
+            DemoCommand.Create(),
         })
         {
             command.TreatUnmatchedTokensAsErrors = false;
