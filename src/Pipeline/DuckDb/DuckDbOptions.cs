@@ -9,11 +9,11 @@ public sealed class DuckDbOptions
 
     /// <summary>
     /// DuckDB's memory_limit. Above it DuckDB spills to <see cref="TempDirectory"/>; the worker's peak memory
-    /// is this plus about 150 MB of .NET. Default "768MB", so that a Kaggle-scale run stays under 1 GiB.
+    /// is this plus about 300 MB of .NET and DuckDB outside its buffer pool. Default "512MB": a Kaggle-scale run peaks near 800 MB.
     /// </summary>
     [Required]
     [RegularExpression(@"^\s*[0-9]+(\.[0-9]+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$", ErrorMessage = "Pipeline:DuckDb:MemoryLimit must look like 768MB or 2GiB")]
-    public string MemoryLimit { get; set; } = "768MB";
+    public string MemoryLimit { get; set; } = "512MB";
 
     /// <summary>
     /// Where DuckDB spills and where raw files are staged for a batch. Default: <c>&lt;lake&gt;/_pipeline/tmp</c>,

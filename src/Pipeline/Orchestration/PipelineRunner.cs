@@ -104,6 +104,7 @@ public sealed partial class PipelineRunner(
         var output = await transform.ExecuteAsync(new BatchWork(seq, runId, files, state, lease), cancellationToken).ConfigureAwait(false);
         var transformSeconds = clock.Elapsed.TotalSeconds;
         Add(steps, "transform", transformSeconds);
+        foreach (var (step, seconds) in output.StepSeconds) Add(steps, step, seconds);
 
         CommitEntry entry;
         ManifestState next;

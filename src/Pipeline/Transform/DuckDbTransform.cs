@@ -32,10 +32,14 @@ public sealed partial class DuckDbTransform(
         Directory.CreateDirectory(workDir);
         try
         {
+            var clock = Stopwatch.StartNew();
             var staged = await StageAsync(work, workDir, cancellationToken).ConfigureAwait(false);
+            var stageSeconds = clock.Elapsed.TotalSeconds;
+            LogStaged(work.Seq, staged.Count, work.Files.Sum(f => f.Size), staged.Values.Sum(s => s.Result.RowsRead), stageSeconds);
             using var db = DuckDbSession.Open(options.Value, Path.Combine(workDir, "spill"));
-            var batch = new BatchRun(db, work, staged, _lake, stores, logger);
-            return await batch.RunAsync(workDir, cancellationToken).ConfigureAwait(false);
+            var batch = new BatchRun(db, work, staged, _lake, stores);
+            var output = await batch.RunAsync(workDir, cancellationToken).ConfigureAwait(false);
+            return output with { StepSeconds = new Dictionary<string, double>(output.StepSeconds) { ["transform.stage"] = stageSeconds } };
         }
         finally
         {
@@ -81,14 +85,16 @@ public sealed partial class DuckDbTransform(
 
     internal sealed record StagedInput(string Path, StagedFile Result);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Batch {Seq}: staged {Files} raw files ({Bytes} bytes, {Rows} rows) in {Seconds:F2} s")]
+    private partial void LogStaged(long seq, int files, long bytes, long rows, double seconds);
+
     /// <summary>The SQL side of one batch, step by step.</summary>
     private sealed partial class BatchRun(
         DuckDbSession db,
         BatchWork work,
         IReadOnlyDictionary<BatchFile, StagedInput> staged,
         LocalObjectStore lake,
-        LakeStores stores,
-        ILogger logger)
+        LakeStores stores)
     {
         private readonly List<DataFile> _added = [];
         private readonly Dictionary<BatchFile, long> _sqlRejects = [];
@@ -96,19 +102,23 @@ public sealed partial class DuckDbTransform(
 
         public async Task<BatchOutput> RunAsync(string workDir, CancellationToken cancellationToken)
         {
+            var steps = new Dictionary<string, double>();
             var clock = Stopwatch.StartNew();
             await RegisterBatchFilesAsync(cancellationToken).ConfigureAwait(false);
             foreach (var entity in Entities.All)
             {
                 await ValidateAsync(entity, cancellationToken).ConfigureAwait(false);
             }
-            LogStep(work.Seq, "validate+silver", clock.Elapsed.TotalSeconds);
+            steps["transform.validate"] = clock.Elapsed.TotalSeconds;
 
+            clock.Restart();
             var (goldRows, partitions, superseded) = await RewriteGoldAsync(workDir, cancellationToken).ConfigureAwait(false);
-            LogStep(work.Seq, "gold", clock.Elapsed.TotalSeconds);
+            steps["transform.gold"] = clock.Elapsed.TotalSeconds;
 
+            clock.Restart();
             await WriteQuarantineAsync(cancellationToken).ConfigureAwait(false);
-            return new BatchOutput(FileResults(), _added, superseded, goldRows, partitions);
+            steps["transform.quarantine"] = clock.Elapsed.TotalSeconds;
+            return new BatchOutput(FileResults(), _added, superseded, goldRows, partitions) { StepSeconds = steps };
         }
 
         private async Task RegisterBatchFilesAsync(CancellationToken cancellationToken)
@@ -136,14 +146,16 @@ public sealed partial class DuckDbTransform(
                 // Every normalized file is valid RFC 4180 with exactly these columns, so nothing is sniffed.
                 var maxLine = Math.Max(2_000_000, inputs.Max(i => i.Value.Result.MaxRecordBytes) + 1024);
                 await db.ExecuteAsync($$"""
-                    CREATE TEMP TABLE raw_{{name}} AS SELECT * FROM read_csv({{DuckDbSession.List(inputs.Select(i => i.Value.Path))}},
+                    CREATE TEMP VIEW raw_{{name}} AS SELECT * FROM read_csv({{DuckDbSession.List(inputs.Select(i => i.Value.Path))}},
                         header = true, auto_detect = false, delim = ',', quote = '"', escape = '"', new_line = '\n',
                         strict_mode = true, max_line_size = {{maxLine}}, buffer_size = {{Math.Max(maxLine * 4L, 32L << 20)}},
                         columns = { {{types}} })
                     """, cancellationToken).ConfigureAwait(false);
             }
+            // Only the checked rows are materialized: the raw view is read once, and the batch's silver is a view
+            // over them. Every extra copy of a large batch counts against the memory limit.
             await db.ExecuteAsync($"CREATE TEMP TABLE checked_{name} AS {SqlScripts.Transform("validate_" + name)}", cancellationToken).ConfigureAwait(false);
-            await db.ExecuteAsync($"CREATE TEMP TABLE batch_{name} AS SELECT * EXCLUDE (_reject_reason) FROM checked_{name} WHERE _reject_reason IS NULL", cancellationToken).ConfigureAwait(false);
+            await db.ExecuteAsync($"CREATE TEMP VIEW batch_{name} AS SELECT * EXCLUDE (_reject_reason) FROM checked_{name} WHERE _reject_reason IS NULL", cancellationToken).ConfigureAwait(false);
 
             var rows = await db.ScalarAsync<long>($"SELECT count(*) FROM batch_{name}", cancellationToken).ConfigureAwait(false);
             if (rows > 0)
@@ -198,11 +210,11 @@ public sealed partial class DuckDbTransform(
                 .Rows.Select(r => Convert.ToInt32(r[0], CultureInfo.InvariantCulture)).ToList();
             if (partitions.Count == 0) return (0, [], []);
 
-            await db.ExecuteAsync($"CREATE TEMP TABLE gold_rewrite AS {SqlScripts.Transform("gold_rewrite")}", cancellationToken).ConfigureAwait(false);
+            await db.ExecuteAsync($"CREATE TEMP VIEW gold_rewrite AS {SqlScripts.Transform("gold_rewrite")}", cancellationToken).ConfigureAwait(false);
             var expected = await db.ScalarAsync<long>("SELECT count(*) FROM gold_rewrite", cancellationToken).ConfigureAwait(false);
             var staging = Path.Combine(workDir, "gold");
             await db.ExecuteAsync(
-                $"COPY gold_rewrite TO {DuckDbSession.Literal(staging)} " +
+                $"COPY (SELECT * FROM gold_rewrite) TO {DuckDbSession.Literal(staging)} " +
                 "(FORMAT parquet, COMPRESSION zstd, PARTITION_BY (release_year), FILENAME_PATTERN 'part-{uuid}')", cancellationToken).ConfigureAwait(false);
 
             var files = Directory.Exists(staging) ? Directory.GetFiles(staging, "*.parquet", SearchOption.AllDirectories) : [];
@@ -281,9 +293,6 @@ public sealed partial class DuckDbTransform(
 
         [GeneratedRegex(@"release_year=(-?[0-9]+)")]
         private static partial Regex PartitionPattern();
-
-        [LoggerMessage(Level = LogLevel.Debug, Message = "Batch {Seq}: {Step} done after {Seconds:F2} s")]
-        private partial void LogStep(long seq, string step, double seconds);
     }
 
     private sealed record QuarantineRow(Entity Entity, string SourceKey, long? Line, string Reason, string? RawLine);

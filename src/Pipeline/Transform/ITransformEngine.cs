@@ -27,4 +27,8 @@ public sealed record BatchOutput(
     IReadOnlyList<DataFile> Added,
     IReadOnlyList<string> Superseded,
     long GoldRowsWritten,
-    IReadOnlyList<int> PartitionsRewritten);
+    IReadOnlyList<int> PartitionsRewritten)
+{
+    /// <summary>Seconds spent in the engine's own steps (stage, validate, gold, ...), for the run summary.</summary>
+    public IReadOnlyDictionary<string, double> StepSeconds { get; init; } = new Dictionary<string, double>();
+}

@@ -39,10 +39,10 @@ SELECT
 FROM (
     SELECT
         p.*,
-        CASE WHEN p.rd_year = '' THEN NULL WHEN p.rd_month = '' THEN 'year' WHEN p.rd_day = '' THEN 'month' ELSE 'day' END AS release_date_precision,
+        CASE WHEN p.rd = '' THEN NULL WHEN length(p.rd) = 4 THEN 'year' WHEN length(p.rd) = 7 THEN 'month' ELSE 'day' END AS release_date_precision,
         CASE
-            WHEN p.rd_year = '' OR p.rd_year < '1000' THEN NULL
-            ELSE TRY_CAST(concat(p.rd_year, '-', CASE WHEN p.rd_month = '' THEN '01' ELSE p.rd_month END, '-', CASE WHEN p.rd_day = '' THEN '01' ELSE p.rd_day END) AS DATE)
+            WHEN p.rd = '' OR substr(p.rd, 1, 4) < '1000' THEN NULL
+            ELSE TRY_CAST(CASE length(p.rd) WHEN 4 THEN concat(p.rd, '-01-01') WHEN 7 THEN concat(p.rd, '-01') ELSE substr(p.rd, 1, 10) END AS DATE)
         END AS release_date_v
     FROM (
         SELECT
@@ -51,9 +51,8 @@ FROM (
             TRY_CAST(regexp_extract(trim(r.duration_ms), '^([+-]?[0-9]+)([.]0+)?$', 1) AS INT) AS duration_ms_v,
             TRY_CAST(regexp_extract(trim(r.total_tracks), '^([+-]?[0-9]+)([.]0+)?$', 1) AS INT) AS total_tracks_v,
             TRY_CAST(regexp_extract(trim(r.album_popularity), '^([+-]?[0-9]+)([.]0+)?$', 1) AS INT) AS album_popularity_v,
-            regexp_extract(trim(r.release_date), '^([0-9]{4})(-([0-9]{2})(-([0-9]{2})( [0-9]{2}:[0-9]{2}:[0-9]{2}( UTC)?)?)?)?$', 1) AS rd_year,
-            regexp_extract(trim(r.release_date), '^([0-9]{4})(-([0-9]{2})(-([0-9]{2})( [0-9]{2}:[0-9]{2}:[0-9]{2}( UTC)?)?)?)?$', 3) AS rd_month,
-            regexp_extract(trim(r.release_date), '^([0-9]{4})(-([0-9]{2})(-([0-9]{2})( [0-9]{2}:[0-9]{2}:[0-9]{2}( UTC)?)?)?)?$', 5) AS rd_day
+            -- The whole value when it has one of the four forms, else ''; its length tells the precision. One regex, not one per part.
+            regexp_extract(trim(r.release_date), '^([0-9]{4}|[0-9]{4}-[0-9]{2}|[0-9]{4}-[0-9]{2}-[0-9]{2}( [0-9]{2}:[0-9]{2}:[0-9]{2}( UTC)?)?)$', 1) AS rd
         FROM raw_albums r
     ) p
 ) d

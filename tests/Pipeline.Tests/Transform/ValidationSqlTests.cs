@@ -1,0 +1,91 @@
+using SpotifyWorker.Pipeline.Manifest;
+using SpotifyWorker.Pipeline.Tests.TestSupport;
+using Xunit;
+using static SpotifyWorker.Pipeline.Tests.TestSupport.Csv;
+
+namespace SpotifyWorker.Pipeline.Tests.Transform;
+
+/// <summary>The value rules of Transform/Sql/validate_*.sql, through the real DuckDB engine.</summary>
+public sealed class ValidationSqlTests : IDisposable
+{
+    private readonly TestLake _lake = new();
+
+    public void Dispose() => _lake.Dispose();
+
+    [Theory]
+    [InlineData("2021", "2021-01-01", "year")]
+    [InlineData("2021-07", "2021-07-01", "month")]
+    [InlineData("2021-07-09", "2021-07-09", "day")]
+    [InlineData("2021-07-09 00:00:00 UTC", "2021-07-09", "day")]
+    [InlineData(" 2021-07-09 ", "2021-07-09", "day")]
+    public async Task ReleaseDate_FourForms_ParseToFirstDayOfPrecision(string raw, string date, string precision)
+    {
+        await _lake.PutAsync("raw/albums/d/a.csv", File(AlbumHeader, Album("t1", "a1", raw)));
+        await _lake.RunOkAsync();
+
+        Assert.Equal([$"{date} | {precision}"], await _lake.RowsAsync(Tables.Silver(Pipeline.Transform.Entity.Albums), "release_date, release_date_precision"));
+    }
+
+    [Theory]
+    [InlineData("2021-13-01")]
+    [InlineData("2021-02-30")]
+    [InlineData("0000")]
+    [InlineData("2021 00:00:00 UTC")]
+    [InlineData("21-01-01")]
+    [InlineData("last year")]
+    [InlineData("2021-07-09T00:00:00")]
+    public async Task ReleaseDate_Invalid_RejectedAsBadDate(string raw)
+    {
+        await _lake.PutAsync("raw/albums/d/a.csv", File(AlbumHeader, Album("t1", "a1", raw)));
+        await _lake.RunOkAsync();
+
+        Assert.StartsWith("raw/albums/d/a.csv | 2 | bad_date:", Assert.Single(await _lake.QuarantineAsync()), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("42", "42")]
+    [InlineData("+42", "42")]
+    [InlineData("42.0", "42")]
+    [InlineData("", "NULL")]
+    public async Task Integer_AcceptedForms_Parse(string raw, string expected)
+    {
+        await _lake.PutAsync("raw/tracks/d/t.csv", $"{TrackHeader}\nt1,{raw},false\n");
+        await _lake.RunOkAsync();
+
+        Assert.Equal([expected], await _lake.RowsAsync(Tables.Silver(Pipeline.Transform.Entity.Tracks), "track_popularity"));
+    }
+
+    [Theory]
+    [InlineData("42.5")]
+    [InlineData("4e2")]
+    [InlineData("99999999999")]
+    [InlineData("12x")]
+    public async Task Integer_Invalid_RejectedAsBadNumber(string raw)
+    {
+        await _lake.PutAsync("raw/tracks/d/t.csv", $"{TrackHeader}\nt1,{raw},false\n");
+        await _lake.RunOkAsync();
+
+        Assert.StartsWith($"raw/tracks/d/t.csv | 2 | bad_number: track_popularity \"{raw}\" is not an integer", Assert.Single(await _lake.QuarantineAsync()), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("true", "True")]
+    [InlineData("FALSE", "False")]
+    [InlineData("", "NULL")]
+    public async Task Explicit_Booleans_Parse(string raw, string expected)
+    {
+        await _lake.PutAsync("raw/tracks/d/t.csv", $"{TrackHeader}\nt1,1,{raw}\n");
+        await _lake.RunOkAsync();
+
+        Assert.Equal([expected], await _lake.RowsAsync(Tables.Silver(Pipeline.Transform.Entity.Tracks), "explicit"));
+    }
+
+    [Fact]
+    public async Task Genres_EmptyCellsSkipped_OrderKept()
+    {
+        await _lake.PutAsync("raw/artists/d/a.csv", $"{ArtistHeader}\na1,Ana,1,[],2,rock,,  ,indie,,,\n");
+        await _lake.RunOkAsync();
+
+        Assert.Equal(["[rock,indie]"], await _lake.RowsAsync(Tables.Silver(Pipeline.Transform.Entity.Artists), "genres"));
+    }
+}
