@@ -47,6 +47,9 @@ public sealed partial class DuckDbTransform(
         }
     }
 
+    /// <summary>The embedded engine keeps no state of its own: everything it knows is in the manifest.</summary>
+    public Task ResetAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
     private async Task<IReadOnlyDictionary<BatchFile, StagedInput>> StageAsync(BatchWork work, string workDir, CancellationToken cancellationToken)
     {
         var results = new ConcurrentDictionary<BatchFile, StagedInput>();

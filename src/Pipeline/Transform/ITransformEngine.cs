@@ -10,6 +10,12 @@ namespace SpotifyWorker.Pipeline.Transform;
 public interface ITransformEngine
 {
     Task<BatchOutput> ExecuteAsync(BatchWork work, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Forgets any incremental state the engine keeps on its own side (Glue job bookmarks), for <c>reprocess</c>;
+    /// the manifest stays the authority on what was processed.
+    /// </summary>
+    Task ResetAsync(CancellationToken cancellationToken);
 }
 
 /// <summary>A raw file in a batch; <see cref="Ordinal"/> is its position in key order (later wins).</summary>
