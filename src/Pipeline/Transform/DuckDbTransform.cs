@@ -38,7 +38,18 @@ public sealed partial class DuckDbTransform(
             LogStaged(work.Seq, staged.Count, work.Files.Sum(f => f.Size), staged.Values.Sum(s => s.Result.RowsRead), stageSeconds);
             using var db = DuckDbSession.Open(options.Value, Path.Combine(workDir, "spill"));
             var batch = new BatchRun(db, work, staged, _lake, stores);
-            var output = await batch.RunAsync(workDir, cancellationToken).ConfigureAwait(false);
+            BatchOutput output;
+            try
+            {
+                output = await batch.RunAsync(workDir, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                // Files already moved into the lake are named by no commit: remove them now rather than
+                // leave them to the garbage collector's grace period.
+                batch.DiscardWritten();
+                throw;
+            }
             return output with { StepSeconds = new Dictionary<string, double>(output.StepSeconds) { ["transform.stage"] = stageSeconds } };
         }
         finally
@@ -122,6 +133,21 @@ public sealed partial class DuckDbTransform(
             await WriteQuarantineAsync(cancellationToken).ConfigureAwait(false);
             steps["transform.quarantine"] = clock.Elapsed.TotalSeconds;
             return new BatchOutput(FileResults(), _added, superseded, goldRows, partitions) { StepSeconds = steps };
+        }
+
+        public void DiscardWritten()
+        {
+            foreach (var file in _added)
+            {
+                try
+                {
+                    File.Delete(lake.PathOf(file.Key));
+                }
+                catch (IOException)
+                {
+                    // The garbage collector removes it later.
+                }
+            }
         }
 
         private async Task RegisterBatchFilesAsync(CancellationToken cancellationToken)

@@ -40,15 +40,23 @@ public static class PipelineHost
 
         builder.Services.AddPipeline(builder.Configuration);
         configure?.Invoke(builder);
-        var host = builder.Build();
+        IHost? host = null;
         try
         {
+            // Building may already read options (the host's shutdown timeout comes from Pipeline:Health).
+            host = builder.Build();
             host.Services.GetRequiredService<IStartupValidator>().Validate();
         }
         catch (OptionsValidationException e)
         {
-            host.Dispose();
+            host?.Dispose();
             throw new UsageException("Invalid configuration: " + string.Join("; ", e.Failures));
+        }
+        catch (InvalidOperationException e) when (e.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
+        {
+            // The binder's own message names the value and the key: "Failed to convert configuration value 'x' at 'Pipeline:Backend' to type ...".
+            host?.Dispose();
+            throw new UsageException("Invalid configuration: " + e.Message);
         }
         return host;
     }

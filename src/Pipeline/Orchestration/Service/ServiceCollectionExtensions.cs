@@ -16,16 +16,20 @@ public static class ServiceCollectionExtensions
     {
         services.AddOptions<HostOptions>().Configure<IOptions<HealthOptions>>((host, health) => host.ShutdownTimeout = health.Value.ShutdownTimeout);
 
-        var schedule = configuration.GetSection(ScheduleOptions.Section).Get<ScheduleOptions>() ?? new ScheduleOptions();
         services.AddQuartz(quartz =>
         {
+            // The trigger reads the validated options when the scheduler is built, not raw configuration now.
             quartz.ScheduleJob<PipelineJob>(
-                trigger => trigger
-                    .WithIdentity("nightly", "spotify-worker")
-                    .WithCronSchedule(schedule.Cron, cron => cron
-                        .InTimeZone(TimeZoneInfo.FindSystemTimeZoneById(schedule.TimeZone))
-                        .WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)),
-                job => job.WithIdentity(PipelineJob.Key).StoreDurably());
+                (services, trigger) =>
+                {
+                    var schedule = services.GetRequiredService<IOptions<ScheduleOptions>>().Value;
+                    trigger
+                        .WithIdentity("nightly", "spotify-worker")
+                        .WithCronSchedule(schedule.Cron, cron => cron
+                            .InTimeZone(TimeZoneInfo.FindSystemTimeZoneById(schedule.TimeZone))
+                            .WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed));
+                },
+                (_, job) => job.WithIdentity(PipelineJob.Key).StoreDurably());
         });
         services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
         services.AddHostedService<CatchUpService>();
