@@ -31,6 +31,7 @@ public static class PipelineServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IFaultInjector>(NoFaults.Instance);
+        services.TryAddSingleton<IRunProgress, LoggingProgress>();
         services.TryAddSingleton(sp => CreateStores(sp.GetRequiredService<IOptions<PipelineOptions>>().Value));
         services.TryAddSingleton(sp => ActivatorUtilities.CreateInstance<CommitLog>(sp, sp.GetRequiredService<LakeStores>().Lake));
         services.TryAddSingleton<ITransformEngine, DuckDbTransform>();

@@ -26,6 +26,7 @@ public sealed partial class PipelineRunner(
     IOptions<PipelineOptions> pipeline,
     IOptions<BatchOptions> batching,
     IFaultInjector faults,
+    IRunProgress progress,
     TimeProvider time,
     ILogger<PipelineRunner> logger)
 {
@@ -62,8 +63,10 @@ public sealed partial class PipelineRunner(
             ignored = ignoredKeys.Count;
             if (ignored > 0) LogIgnored(ignored, pipeline.Value.RawPrefix, ignoredKeys[0]);
 
-            foreach (var batch in BatchPlanner.Plan(found, batching.Value))
+            var plan = BatchPlanner.Plan(found, batching.Value);
+            foreach (var batch in plan)
             {
+                progress.Phase($"batch {batches.Count + 1} of {plan.Count}: staging {batch.Count} raw files", batch.Sum(f => f.Object.Size));
                 cancellationToken.ThrowIfCancellationRequested(); // a safe point: nothing of the next batch exists yet
                 var (next, summary) = await RunBatchAsync(runId, lease, state, batch, steps, cancellationToken).ConfigureAwait(false);
                 state = next;
@@ -129,6 +132,7 @@ public sealed partial class PipelineRunner(
                     state.RowsOf(Tables.Gold) - state.LiveFiles.Values.Where(f => output.Superseded.Contains(f.Key)).Sum(f => f.Rows) + output.Added.Where(f => f.Table == Tables.Gold).Sum(f => f.Rows),
                     output.PartitionsRewritten,
                     transformSeconds));
+            progress.Phase($"committing batch {seq}");
             await faults.AtAsync(FaultPoint.BeforeCommit, cancellationToken).ConfigureAwait(false);
             // The commit itself is not cancelled half-way: once started it either lands or loses the race.
             commitAttempted = true;
@@ -200,6 +204,7 @@ public sealed partial class PipelineRunner(
 
     private async Task RefreshAsync(ManifestState state, Dictionary<string, double> steps, CancellationToken cancellationToken)
     {
+        progress.Phase("refreshing catalog and views");
         await faults.AtAsync(FaultPoint.BeforeCatalogRefresh, cancellationToken).ConfigureAwait(false);
         var refresh = await TimedAsync(steps, "catalog", () => catalog.RefreshAsync(state, cancellationToken)).ConfigureAwait(false);
         foreach (var change in refresh.Changes)

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SpotifyWorker.Pipeline.DuckDb;
 using SpotifyWorker.Pipeline.Manifest;
+using SpotifyWorker.Pipeline.Orchestration;
 using SpotifyWorker.Pipeline.Storage;
 using SpotifyWorker.Pipeline.Transform.Csv;
 
@@ -20,6 +21,7 @@ namespace SpotifyWorker.Pipeline.Transform;
 public sealed partial class DuckDbTransform(
     LakeStores stores,
     IOptions<DuckDbOptions> options,
+    IRunProgress progress,
     ILogger<DuckDbTransform> logger) : ITransformEngine
 {
     private readonly LocalObjectStore _lake = stores.Lake as LocalObjectStore
@@ -37,7 +39,7 @@ public sealed partial class DuckDbTransform(
             var stageSeconds = clock.Elapsed.TotalSeconds;
             LogStaged(work.Seq, staged.Count, work.Files.Sum(f => f.Size), staged.Values.Sum(s => s.Result.RowsRead), stageSeconds);
             using var db = DuckDbSession.Open(options.Value, Path.Combine(workDir, "spill"));
-            var batch = new BatchRun(db, work, staged, _lake, stores);
+            var batch = new BatchRun(db, work, staged, _lake, stores, progress);
             BatchOutput output;
             try
             {
@@ -81,6 +83,7 @@ public sealed partial class DuckDbTransform(
             }
             if (result.FileError is not null) File.Delete(path);
             results[file] = new StagedInput(path, result);
+            progress.Advance(file.Size);
         }).ConfigureAwait(false);
         return results;
     }
@@ -108,7 +111,8 @@ public sealed partial class DuckDbTransform(
         BatchWork work,
         IReadOnlyDictionary<BatchFile, StagedInput> staged,
         LocalObjectStore lake,
-        LakeStores stores)
+        LakeStores stores,
+        IRunProgress progress)
     {
         private readonly List<DataFile> _added = [];
         private readonly Dictionary<BatchFile, long> _sqlRejects = [];
@@ -121,11 +125,13 @@ public sealed partial class DuckDbTransform(
             await RegisterBatchFilesAsync(cancellationToken).ConfigureAwait(false);
             foreach (var entity in Entities.All)
             {
+                progress.Phase($"batch {work.Seq}: validating {entity.Name()} and writing silver");
                 await ValidateAsync(entity, cancellationToken).ConfigureAwait(false);
             }
             steps["transform.validate"] = clock.Elapsed.TotalSeconds;
 
             clock.Restart();
+            progress.Phase($"batch {work.Seq}: rewriting affected gold partitions");
             var (goldRows, partitions, superseded) = await RewriteGoldAsync(workDir, cancellationToken).ConfigureAwait(false);
             steps["transform.gold"] = clock.Elapsed.TotalSeconds;
 

@@ -10,6 +10,8 @@ using Serilog.Formatting;
 using Serilog.Formatting.Compact;
 using Serilog.Formatting.Display;
 using SpotifyWorker.Pipeline;
+using SpotifyWorker.Pipeline.Orchestration;
+using SpotifyWorker.Worker.Output;
 
 namespace SpotifyWorker.Worker.Cli;
 
@@ -20,7 +22,7 @@ namespace SpotifyWorker.Worker.Cli;
 /// </summary>
 public static class PipelineHost
 {
-    public static IHost Build(ParseResult parse, bool logToStdout = false, Action<HostApplicationBuilder>? configure = null)
+    public static IHost Build(ParseResult parse, bool logToStdout = false, Action<HostApplicationBuilder>? configure = null, bool showProgress = false)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -30,9 +32,12 @@ public static class PipelineHost
         var lake = parse.GetValue(GlobalOptions.Lake);
         if (lake is not null) builder.Configuration.AddInMemoryCollection([new("Pipeline:Lake", lake)]);
 
+        // With a progress bar on screen only warnings are logged; otherwise progress itself is logged.
+        var progressBar = showProgress && TerminalProgress.IsInteractive;
+        if (progressBar) builder.Services.AddSingleton<IRunProgress, TerminalProgress>();
         builder.Logging.ClearProviders();
         builder.Services.AddSerilog((services, logger) => logger
-            .MinimumLevel.Information()
+            .MinimumLevel.Is(progressBar ? LogEventLevel.Warning : LogEventLevel.Information)
             .MinimumLevel.Override("Microsoft", LogEventLevel.Warning)
             .MinimumLevel.Override("Quartz", LogEventLevel.Warning)
             .Enrich.FromLogContext()

@@ -24,7 +24,7 @@ public static class DemoCommand
         var command = new Command("demo", "Generate about 5,000 tracks into an empty lake, run once, and show a few analytics views");
         command.SetAction(async (parse, cancellationToken) =>
         {
-            using var host = PipelineHost.Build(parse);
+            using var host = PipelineHost.Build(parse, showProgress: true);
             var output = parse.InvocationConfiguration.Output;
             var stores = host.Services.GetRequiredService<LakeStores>();
             var hasRaw = await stores.Raw.ListAsync(stores.RawPrefix, cancellationToken: cancellationToken).AnyAsync(cancellationToken).ConfigureAwait(false);
@@ -38,7 +38,7 @@ public static class DemoCommand
                 GenerateCommand.Print(report, stores, output);
             }
 
-            var summary = await host.Services.GetRequiredService<RunCoordinator>().RunAsync(cancellationToken).ConfigureAwait(false);
+            var summary = await RunOnceCommand.RunAsync(host.Services, cancellationToken).ConfigureAwait(false);
             SummaryPrinter.Print(summary, output);
             if (summary.Outcome == RunOutcome.Failed) return ExitCodes.RunFailed;
 
