@@ -42,6 +42,7 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton<LeaseManager>();
         services.TryAddSingleton(sp => new EmfMetrics(Console.Out, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<RunCoordinator>();
+        services.TryAddSingleton<Reprocessor>();
         services.TryAddSingleton<PipelineRunner>();
         return services;
     }

@@ -39,6 +39,8 @@ public sealed record LakeTable(string Name, string Location, IReadOnlyList<strin
 
     public static readonly IReadOnlyList<LakeTable> All = [Gold, SilverArtists, SilverAlbums, SilverTracks, Quarantine];
 
+    public static LakeTable Named(string name) => All.FirstOrDefault(t => t.Name == name) ?? throw new ArgumentException($"No lake table named {name}", nameof(name));
+
     private static LakeTable Silver(Entity entity, string columns) =>
         new(Tables.Silver(entity), LakeLayout.SilverPrefix + entity.Name() + "/", [], Parse(Lineage + ", " + columns));
 

@@ -19,6 +19,16 @@ public static class LakeLayout
     public static string Quarantine(Entity entity, long batch) =>
         $"{QuarantinePrefix}{entity.Name()}/batch={batch.ToString(CultureInfo.InvariantCulture)}/part-{Guid.NewGuid():N}.parquet";
 
+    /// <summary>The batch a silver or quarantine file belongs to, from its <c>batch=&lt;seq&gt;</c> folder.</summary>
+    public static long? BatchOf(string key)
+    {
+        var start = key.IndexOf("/batch=", StringComparison.Ordinal);
+        if (start < 0) return null;
+        start += "/batch=".Length;
+        var end = key.IndexOf('/', start);
+        return long.TryParse(key.AsSpan(start, (end < 0 ? key.Length : end) - start), NumberStyles.None, CultureInfo.InvariantCulture, out var batch) ? batch : null;
+    }
+
     public static string Gold(int releaseYear, string fileName) =>
         $"{GoldPrefix}release_year={releaseYear.ToString(CultureInfo.InvariantCulture)}/{fileName}";
 }

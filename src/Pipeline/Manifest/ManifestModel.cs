@@ -54,7 +54,11 @@ public sealed record CommitEntry(
     IReadOnlyList<RawFileRecord> Files,
     IReadOnlyList<DataFile> Added,
     IReadOnlyList<string> Removed,
-    BatchStats Stats);
+    BatchStats Stats)
+{
+    /// <summary>Raw file versions a <c>reprocess</c> entry makes new again (empty for a batch).</summary>
+    public IReadOnlyList<FileVersion> Forgotten { get; init; } = [];
+}
 
 /// <summary>Names of the lake's tables.</summary>
 public static class Tables

@@ -32,6 +32,7 @@ public sealed record ManifestState(
             throw new InvalidOperationException($"Commit log entry {entry.Seq} does not follow {Seq}: the log has a gap or a duplicate");
         }
         var files = Files.ToBuilder();
+        foreach (var version in entry.Forgotten) files.Remove(version);
         foreach (var file in entry.Files) files[file.Version] = file;
         var live = LiveFiles.ToBuilder();
         foreach (var removed in entry.Removed) live.Remove(removed);

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SpotifyWorker.Pipeline.Catalog;
 using SpotifyWorker.Pipeline.DuckDb;
 using SpotifyWorker.Pipeline.Manifest;
 using SpotifyWorker.Pipeline.Orchestration;
@@ -200,10 +201,10 @@ public sealed partial class DuckDbTransform(
                 _added.Add(new DataFile(key, Tables.Silver(entity), rows, new FileInfo(lake.PathOf(key)).Length));
             }
 
-            var committed = work.Committed.FilesOf(Tables.Silver(entity)).Select(f => lake.PathOf(f.Key)).ToList();
+            var committed = CommittedPaths(Tables.Silver(entity));
             await db.ExecuteAsync(committed.Count == 0
                 ? $"CREATE TEMP VIEW silver_{name} AS SELECT * FROM batch_{name}"
-                : $"CREATE TEMP VIEW silver_{name} AS SELECT * FROM read_parquet({DuckDbSession.List(committed)}, union_by_name = true) UNION ALL BY NAME SELECT * FROM batch_{name}", cancellationToken).ConfigureAwait(false);
+                : $"CREATE TEMP VIEW silver_{name} AS {LakeTableSql.Select(LakeTable.Named(Tables.Silver(entity)), committed)} UNION ALL BY NAME SELECT * FROM batch_{name}", cancellationToken).ConfigureAwait(false);
 
             await CollectSqlRejectsAsync(entity, cancellationToken).ConfigureAwait(false);
         }
@@ -233,13 +234,10 @@ public sealed partial class DuckDbTransform(
 
         private async Task<(long Rows, IReadOnlyList<int> Partitions, IReadOnlyList<string> Superseded)> RewriteGoldAsync(string workDir, CancellationToken cancellationToken)
         {
+            var committed = work.Committed.FilesOf(Tables.Gold).ToList();
+            await db.ExecuteAsync($"CREATE TEMP VIEW gold_current AS {LakeTableSql.Select(LakeTable.Gold, CommittedPaths(Tables.Gold))}", cancellationToken).ConfigureAwait(false);
             await db.ExecuteAsync($"CREATE TEMP TABLE affected_tracks AS {SqlScripts.Transform("gold_affected_tracks")}", cancellationToken).ConfigureAwait(false);
             await db.ExecuteAsync($"CREATE TEMP TABLE gold_delta AS {SqlScripts.Transform("gold_delta")}", cancellationToken).ConfigureAwait(false);
-
-            var committed = work.Committed.FilesOf(Tables.Gold).ToList();
-            await db.ExecuteAsync(committed.Count == 0
-                ? "CREATE TEMP VIEW gold_current AS SELECT * FROM gold_delta WHERE false"
-                : $"CREATE TEMP VIEW gold_current AS SELECT * FROM read_parquet({DuckDbSession.List(committed.Select(f => lake.PathOf(f.Key)))}, hive_partitioning = true, hive_types = {{ 'release_year': INTEGER }}, union_by_name = true)", cancellationToken).ConfigureAwait(false);
             await db.ExecuteAsync($"CREATE TEMP TABLE affected_partitions AS {SqlScripts.Transform("gold_affected_partitions")}", cancellationToken).ConfigureAwait(false);
             var partitions = (await db.QueryAsync("SELECT release_year FROM affected_partitions ORDER BY 1", cancellationToken).ConfigureAwait(false))
                 .Rows.Select(r => Convert.ToInt32(r[0], CultureInfo.InvariantCulture)).ToList();
@@ -318,6 +316,8 @@ public sealed partial class DuckDbTransform(
             await db.ExecuteAsync($"COPY {relation} TO {DuckDbSession.Literal(temp)} (FORMAT parquet, COMPRESSION zstd)", cancellationToken).ConfigureAwait(false);
             File.Move(temp, target, overwrite: false);
         }
+
+        private IReadOnlyList<string> CommittedPaths(string table) => [.. work.Committed.FilesOf(table).Select(f => lake.PathOf(f.Key))];
 
         private static string ColumnType(string column) => column switch
         {

@@ -6,3 +6,7 @@ UNION
 SELECT id AS track_id FROM batch_tracks
 UNION
 SELECT s.track_id FROM silver_albums s WHERE s.artist_id IN (SELECT id FROM batch_artists)
+UNION
+-- Gold holds no row yet (the first load, or a reprocess removed it): every known track is affected, so the
+-- table is rebuilt from all silver rather than from this batch's keys alone.
+SELECT s.track_id FROM silver_albums s WHERE NOT EXISTS (SELECT 1 FROM gold_current)
