@@ -28,7 +28,7 @@ public sealed partial class CatchUpService(
             LogNoCatchUp(last.Value, period);
             return;
         }
-        LogCatchUp(last, period);
+        LogCatchUp(last?.ToString("o", System.Globalization.CultureInfo.InvariantCulture) ?? "never", period);
         var scheduler = await schedulers.GetScheduler(cancellationToken).ConfigureAwait(false);
         await scheduler.TriggerJob(PipelineJob.Key, cancellationToken).ConfigureAwait(false);
     }
@@ -45,6 +45,6 @@ public sealed partial class CatchUpService(
     [LoggerMessage(Level = LogLevel.Information, Message = "No catch-up run: the last completed run started {Last:o}, within one schedule period ({Period})")]
     private partial void LogNoCatchUp(DateTimeOffset last, TimeSpan period);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Catch-up run now: the last completed run started {Last:o}, more than one schedule period ({Period}) ago")]
-    private partial void LogCatchUp(DateTimeOffset? last, TimeSpan period);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Catch-up run now: the last completed run started {Last}, not within one schedule period ({Period})")]
+    private partial void LogCatchUp(string last, TimeSpan period);
 }

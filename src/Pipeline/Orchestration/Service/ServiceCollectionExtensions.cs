@@ -32,6 +32,7 @@ public static class ServiceCollectionExtensions
                 (_, job) => job.WithIdentity(PipelineJob.Key).StoreDurably());
         });
         services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
+        services.AddHostedService<ServiceLifetimeLog>();
         services.AddHostedService<CatchUpService>();
         services.AddHostedService<HeartbeatService>();
         return services;
