@@ -24,6 +24,7 @@ public static class WorkerCli
             QueryCommand.Create(),
             GenerateCommand.Create(),
             DemoCommand.Create(),
+            ReportCommand.Create(),
         })
         {
             command.TreatUnmatchedTokensAsErrors = false;
