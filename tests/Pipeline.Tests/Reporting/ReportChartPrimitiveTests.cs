@@ -55,6 +55,15 @@ public sealed class ReportChartPrimitiveTests
     }
 
     [Fact]
+    public void ViewTableNumber_EngineValueTypes_ReadAsTheSameNumber()
+    {
+        // DuckDB gives typed values; Athena's result rows are text. The report must read both alike.
+        var table = new ViewTable(["n"], [[42L], [42], [42.0], ["42"], [new System.Numerics.BigInteger(42)], [42m], [null]]);
+
+        Assert.Equal([42.0, 42.0, 42.0, 42.0, 42.0, 42.0, null], Enumerable.Range(0, table.Count).Select(i => table.Number(i, "N")));
+    }
+
+    [Fact]
     public void HtmlText_MarkupCharacters_AreEscapedForTextAndAttributes()
     {
         Assert.Equal("&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt; 🌹", Html.Text("<a href=\"x\">Tom & Jerry's</a> 🌹"));
