@@ -8,6 +8,7 @@ using SpotifyWorker.Pipeline.Query;
 using SpotifyWorker.Pipeline.Manifest;
 using SpotifyWorker.Pipeline.Orchestration;
 using SpotifyWorker.Pipeline.Orchestration.Service;
+using SpotifyWorker.Pipeline.Reporting;
 using SpotifyWorker.Pipeline.Storage;
 using SpotifyWorker.Pipeline.Transform;
 
@@ -44,6 +45,8 @@ public static class PipelineServiceCollectionExtensions
         services.TryAddSingleton<RunCoordinator>();
         services.TryAddSingleton<Reprocessor>();
         services.TryAddSingleton<PipelineRunner>();
+        services.TryAddSingleton<IPipelineHistory, LakePipelineHistory>();
+        services.TryAddSingleton<ReportDataLoader>();
         return services;
     }
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using SpotifyWorker.Pipeline.Generation;
 using SpotifyWorker.Pipeline.Orchestration;
 using SpotifyWorker.Pipeline.Query;
@@ -8,7 +9,7 @@ using SpotifyWorker.Worker.Output;
 
 namespace SpotifyWorker.Worker.Cli.Commands;
 
-/// <summary><c>demo</c>: a small sample into an empty lake, one run, and a look at the views.</summary>
+/// <summary><c>demo</c>: a small sample into an empty lake, one run, a look at the views, and the HTML report.</summary>
 public static class DemoCommand
 {
     private static readonly (string Title, string Sql)[] Views =
@@ -50,7 +51,10 @@ public static class DemoCommand
                 output.WriteLine(title);
                 ResultWriter.Write([.. result.Columns.Select(c => c.Name)], result.Rows, "table", output);
             }
+            // The lake folder is the one place the demo owns, so the report goes there rather than into the caller's folder.
+            var reportPath = await ReportCommand.WriteAsync(host.Services, Path.Combine(host.Services.GetRequiredService<IOptions<PipelineOptions>>().Value.Lake, ReportCommand.DefaultFile), cancellationToken).ConfigureAwait(false);
             output.WriteLine();
+            output.WriteLine($"Report: {reportPath}");
             output.WriteLine($"Explore further: dotnet run --project src/Worker -- query \"SELECT * FROM explicit_share_by_year ORDER BY release_year\" --lake {stores.Lake.Describe("").TrimEnd('/')}");
             return ExitCodes.Ok;
         });
