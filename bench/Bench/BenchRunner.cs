@@ -30,7 +30,7 @@ internal static class BenchRunner
         var load = Report.LoadAverage();
         if (options.Cases.Contains("full")) FullVersusFloor(options, worker, data, runs, rows, steps);
         if (options.Cases.Contains("incremental")) Incremental(options, worker, data, runs, rows, steps);
-        if (options.Cases.Contains("noop")) NoOp(options, worker, runs, rows);
+        if (options.Cases.Contains("noop")) NoOp(options, worker, runs, rows, steps);
         Directory.Delete(runs, recursive: true);
 
         var path = await Report.WriteAsync(options, rows, steps, load, DateTimeOffset.Now - started).ConfigureAwait(false);
@@ -73,6 +73,9 @@ internal static class BenchRunner
         rows.Add(new ResultRow(scale, "pipeline run (EMF DurationSeconds)", new Series(pipelines.Select(m => m.RunSeconds ?? double.NaN)), "F2", " s"));
         var ratio = new Series(pipelines.Zip(floors, (p, f) => p.WallSeconds / f.WallSeconds));
         rows.Add(new ResultRow(scale, "ratio pipeline / floor (wall, per rep)", ratio, "F2", "x", "<= 1.25x", ratio.Median <= 1.25));
+        rows.Add(new ResultRow(scale, "floor.sql CPU (user+sys)", new Series(floors.Select(m => m.CpuSeconds)), "F2", " s"));
+        rows.Add(new ResultRow(scale, "pipeline CPU (user+sys)", new Series(pipelines.Select(m => m.CpuSeconds)), "F2", " s"));
+        rows.Add(new ResultRow(scale, "ratio pipeline / floor (CPU, per rep)", new Series(pipelines.Zip(floors, (p, f) => p.CpuSeconds / f.CpuSeconds)), "F2", "x"));
         rows.Add(new ResultRow(scale, "floor peak RSS", new Series(floors.Select(m => m.PeakRssBytes / MiB)), "F0", " MiB"));
         rows.Add(new ResultRow(scale, "pipeline peak RSS", new Series(pipelines.Select(m => m.PeakRssBytes / MiB)), "F0", " MiB"));
         steps.Add(new StepBreakdown(scale, pipelines));
@@ -102,6 +105,7 @@ internal static class BenchRunner
         rows.Add(new ResultRow(scale, "1% drop wall", new Series(incrementals.Select(m => m.WallSeconds)), "F2", " s"));
         var ratio = new Series(incrementals.Zip(fulls, (i, f) => i.WallSeconds / f.WallSeconds));
         rows.Add(new ResultRow(scale, "ratio 1% drop / full (wall, per rep)", ratio, "F3", "x", "<= 0.15x", ratio.Median <= 0.15));
+        rows.Add(new ResultRow(scale, "ratio 1% drop / full (CPU, per rep)", new Series(incrementals.Zip(fulls, (i, f) => i.CpuSeconds / f.CpuSeconds)), "F3", "x"));
         var fullRss = new Series(fulls.Select(m => m.PeakRssBytes / MiB));
         var incrementalRss = new Series(incrementals.Select(m => m.PeakRssBytes / MiB));
         rows.Add(new ResultRow(scale, "full load peak RSS", fullRss, "F0", " MiB", atTen ? "<= 1024 MiB" : "", atTen ? fullRss.Max <= GiB / MiB : null));
@@ -115,7 +119,7 @@ internal static class BenchRunner
     /// a real one: bulk batches under the default caps, then single-file nightly commits until the newest
     /// checkpoint is followed by 19 log entries (checkpoints come every 20 commits), the most a load replays.
     /// </summary>
-    private static void NoOp(BenchOptions options, Worker worker, string runs, List<ResultRow> rows)
+    private static void NoOp(BenchOptions options, Worker worker, string runs, List<ResultRow> rows, List<StepBreakdown> steps)
     {
         var lake = Path.Combine(runs, "noop");
         Directory.CreateDirectory(lake);
@@ -147,7 +151,9 @@ internal static class BenchRunner
             Console.WriteLine($"bench: {label}: {wall.Median:F2} s");
             rows.Add(new ResultRow(label, "run-once wall (process)", wall, "F2", " s", size >= 10_000 ? "< 1 s" : "", size >= 10_000 ? wall.Median < 1 : null));
             rows.Add(new ResultRow(label, "run (EMF DurationSeconds)", new Series(noops.Select(m => m.RunSeconds ?? double.NaN)), "F3", " s"));
+            rows.Add(new ResultRow(label, "CPU (user+sys)", new Series(noops.Select(m => m.CpuSeconds)), "F2", " s"));
             rows.Add(new ResultRow(label, "peak RSS", new Series(noops.Select(m => m.PeakRssBytes / MiB)), "F0", " MiB"));
+            steps.Add(new StepBreakdown(label, noops));
             medians.Add((size, wall.Median));
         }
         if (medians.Count > 1)

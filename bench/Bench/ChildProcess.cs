@@ -5,8 +5,11 @@ using System.Text.RegularExpressions;
 
 namespace SpotifyWorker.Bench;
 
-/// <summary>One timed child process: wall time by stopwatch, peak RSS from GNU time's "Maximum resident set size".</summary>
-internal sealed record Measurement(double WallSeconds, long PeakRssBytes, string Stdout, string Stderr)
+/// <summary>
+/// One timed child process: wall time by stopwatch; CPU time (user + system, all threads) and peak RSS from GNU time.
+/// CPU time barely moves when other processes compete for the cores, so it backs up wall times on a busy machine.
+/// </summary>
+internal sealed record Measurement(double WallSeconds, double CpuSeconds, long PeakRssBytes, string Stdout, string Stderr)
 {
     /// <summary>DurationSeconds of the worker's EMF line (the run as the worker times it, without process start-up).</summary>
     public double? RunSeconds
@@ -56,8 +59,10 @@ internal static partial class ChildProcess
             var clock = Stopwatch.StartNew();
             var (stdout, stderr) = Run(GnuTime, ["-v", "-o", timeFile, program, .. arguments]);
             var wall = clock.Elapsed.TotalSeconds;
-            var rss = RssPattern().Match(File.ReadAllText(timeFile));
-            return new Measurement(wall, rss.Success ? long.Parse(rss.Groups[1].Value, CultureInfo.InvariantCulture) * 1024 : 0, stdout, stderr);
+            var report = File.ReadAllText(timeFile);
+            var rss = RssPattern().Match(report);
+            var cpu = CpuPattern().Matches(report).Sum(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
+            return new Measurement(wall, cpu, rss.Success ? long.Parse(rss.Groups[1].Value, CultureInfo.InvariantCulture) * 1024 : 0, stdout, stderr);
         }
         finally
         {
@@ -92,4 +97,7 @@ internal static partial class ChildProcess
 
     [GeneratedRegex(@"Maximum resident set size \(kbytes\): ([0-9]+)")]
     private static partial Regex RssPattern();
+
+    [GeneratedRegex(@"(?:User|System) time \(seconds\): ([0-9.]+)")]
+    private static partial Regex CpuPattern();
 }

@@ -23,12 +23,12 @@ internal sealed class Datasets(BenchOptions options, Worker worker)
     /// <summary>
     /// The 1% drop that follows <see cref="Generated"/>: 0.5% new rows of every entity (the generator at 1/200 of
     /// the scale with another seed, so new keys that join among themselves) and 0.5% updated rows (every 200th
-    /// row of each base file delivered again, which the pipeline must treat as a new version of its key).
+    /// row of each base file delivered again with its popularity changed, so that its gold row really changes).
     /// Its files sit under raw/&lt;entity&gt;/drop-0002/, after the base drop in key order.
     /// </summary>
     public string OnePercentDrop(double scale)
     {
-        var folder = Path.Combine(DataRoot, $"scale-{Format(scale)}-delta");
+        var folder = Path.Combine(DataRoot, $"scale-{Format(scale)}-one-percent");
         return Cached(folder, () =>
         {
             var fresh = Path.Combine(folder, "new");
@@ -41,7 +41,7 @@ internal sealed class Datasets(BenchOptions options, Worker worker)
                 var generated = Directory.GetFiles(Path.Combine(fresh, "raw", entity), "*.csv", SearchOption.AllDirectories).Single();
                 File.Move(generated, Path.Combine(target, $"{entity}-new.csv"));
                 var original = Directory.GetFiles(Path.Combine(baseRaw, entity), "*.csv", SearchOption.AllDirectories).Single();
-                EveryNthRecord(original, Path.Combine(target, $"{entity}-upd.csv"), 200);
+                EveryNthRecord(original, Path.Combine(target, $"{entity}-upd.csv"), 200, PopularityColumn(entity));
             }
             Directory.Delete(fresh, recursive: true);
         });
@@ -101,25 +101,65 @@ internal sealed class Datasets(BenchOptions options, Worker worker)
         return text.ToString();
     }
 
-    /// <summary>Header plus every n-th data record (records may span lines inside quotes).</summary>
-    private static void EveryNthRecord(string source, string target, int n)
+    private static string PopularityColumn(string entity) => entity switch
+    {
+        "artists" => "artist_popularity",
+        "albums" => "album_popularity",
+        _ => "track_popularity",
+    };
+
+    /// <summary>
+    /// Header plus every n-th data record, with the integer in <paramref name="column"/> changed (records may span
+    /// lines inside quotes; the column is found by name in the header).
+    /// </summary>
+    private static void EveryNthRecord(string source, string target, int n, string column)
     {
         using var reader = new StreamReader(source, Encoding.UTF8);
         using var writer = new StreamWriter(target, append: false, new UTF8Encoding(false)) { NewLine = "\n" };
         var record = new StringBuilder();
         long index = -1;
         var quotes = 0;
+        var position = -1;
         while (reader.ReadLine() is { } line)
         {
             if (record.Length > 0) record.Append('\n');
             record.Append(line);
             quotes += line.Count(c => c == '"');
             if (quotes % 2 != 0) continue; // inside a quoted field that spans lines
-            if (index < 0 || index % n == 0) writer.WriteLine(record.ToString());
+            var text = record.ToString();
+            if (index < 0)
+            {
+                position = Fields(text).FindIndex(f => f.Value == column);
+                writer.WriteLine(text);
+            }
+            else if (index % n == 0)
+            {
+                var field = Fields(text)[position];
+                var changed = int.TryParse(field.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? (value + 1) % 100 : 1;
+                writer.WriteLine(string.Concat(text.AsSpan(0, field.Start), changed.ToString(CultureInfo.InvariantCulture), text.AsSpan(field.Start + field.Length)));
+            }
             index++;
             record.Clear();
             quotes = 0;
         }
+    }
+
+    /// <summary>Start, length and text of each field of one CSV record (RFC 4180 quoting).</summary>
+    private static List<(int Start, int Length, string Value)> Fields(string record)
+    {
+        var fields = new List<(int, int, string)>();
+        var start = 0;
+        var quoted = false;
+        for (var i = 0; i <= record.Length; i++)
+        {
+            if (i < record.Length && record[i] == '"') quoted = !quoted;
+            if (i == record.Length || (record[i] == ',' && !quoted))
+            {
+                fields.Add((start, i - start, record[start..i].Trim('"')));
+                start = i + 1;
+            }
+        }
+        return fields;
     }
 
     private string Cached(string folder, Action make)
