@@ -214,20 +214,28 @@ public sealed partial class DuckDbTransform(
                 return (rows, [.. written.Select(f => f.ReleaseYear!.Value).Distinct().Order()], []);
             }
 
-            await db.ExecuteAsync($"CREATE TEMP VIEW gold_current AS SELECT * FROM read_parquet({DuckDbSession.List(committed.Select(f => lake.PathOf(f.Key)))}, hive_partitioning = true, hive_types = {{ 'release_year': INTEGER }}, union_by_name = true)", cancellationToken).ConfigureAwait(false);
+            await DefineGoldCurrentAsync(committed, cancellationToken).ConfigureAwait(false);
             await db.ExecuteAsync($"CREATE TEMP TABLE affected_partitions AS {SqlScripts.Transform("gold_affected_partitions")}", cancellationToken).ConfigureAwait(false);
             var partitions = (await db.QueryAsync("SELECT release_year FROM affected_partitions ORDER BY 1", cancellationToken).ConfigureAwait(false))
                 .Rows.Select(r => Convert.ToInt32(r[0], CultureInfo.InvariantCulture)).ToList();
             if (partitions.Count == 0) return (0, [], []);
 
-            // Written once: counting gold_rewrite first would read every affected partition twice. The COPY's own
-            // row count is what the staged files are checked against.
+            // gold_rewrite reads only the affected partitions of gold_current, so only their files are named (the
+            // filter on a subquery would not spare DuckDB opening the others). It is written once: counting it
+            // first would read every affected partition twice; the COPY's own row count is what the staged files
+            // are checked against.
+            var superseded = committed.Where(f => f.ReleaseYear is { } y && partitions.Contains(y)).ToList();
+            await DefineGoldCurrentAsync(superseded, cancellationToken).ConfigureAwait(false);
             await db.ExecuteAsync($"CREATE TEMP VIEW gold_rewrite AS {SqlScripts.Transform("gold_rewrite")}", cancellationToken).ConfigureAwait(false);
             await CopyGoldAsync("gold_rewrite", staging, cancellationToken).ConfigureAwait(false);
-            var superseded = committed.Where(f => f.ReleaseYear is { } y && partitions.Contains(y)).Select(f => f.Key).ToList();
             var delta = await db.ScalarAsync<long>("SELECT count(*) FROM gold_delta", cancellationToken).ConfigureAwait(false);
-            return (delta, partitions, superseded);
+            return (delta, partitions, [.. superseded.Select(f => f.Key)]);
         }
+
+        private Task DefineGoldCurrentAsync(IReadOnlyList<DataFile> files, CancellationToken cancellationToken) => db.ExecuteAsync(files.Count == 0
+            ? "CREATE OR REPLACE TEMP VIEW gold_current AS SELECT * FROM gold_delta WHERE false"
+            : $"CREATE OR REPLACE TEMP VIEW gold_current AS SELECT * FROM read_parquet({DuckDbSession.List(files.Select(f => lake.PathOf(f.Key)))}, hive_partitioning = true, hive_types = {{ 'release_year': INTEGER }}, union_by_name = true)",
+            cancellationToken);
 
         /// <summary>
         /// Writes a relation partitioned by release_year into the staging folder, checks that the files hold every row
