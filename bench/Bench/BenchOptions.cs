@@ -27,6 +27,9 @@ internal sealed record BenchOptions
 
     public bool SkipPublish { get; init; }
 
+    /// <summary>A folder with another published worker, timed beside this tree's in the full and no-op cases (A/B).</summary>
+    public string? Baseline { get; init; }
+
     public string Work => Path.Combine(Repo, "bench", "work");
 
     public static BenchOptions Parse(string[] args)
@@ -47,6 +50,7 @@ internal sealed record BenchOptions
                 "--memory-limit" => options with { MemoryLimit = Next() },
                 "--threads" => options with { Threads = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--skip-publish" => options with { SkipPublish = true },
+                "--baseline" => options with { Baseline = Path.GetFullPath(Path.Combine(Next(), "SpotifyWorker")) },
                 // A quick look (about 3 minutes): scale 1 for the incremental case, fewer no-op files, 2 repetitions.
                 "--quick" => options with { Reps = 2, IncrementalScale = 1, NoopSizes = [300, 1_000] },
                 _ => throw new ArgumentException($"Unknown option {args[i]} (see bench/run.sh)"),

@@ -20,6 +20,7 @@ internal static class BenchRunner
         var worker = new Worker(options);
         worker.Publish();
         var data = new Datasets(options, worker);
+        var baseline = options.Baseline is null ? null : new Worker(options, options.Baseline);
         var runs = Path.Combine(options.Work, "runs");
         if (Directory.Exists(runs)) Directory.Delete(runs, recursive: true);
         Directory.CreateDirectory(runs);
@@ -28,9 +29,9 @@ internal static class BenchRunner
         var steps = new List<StepBreakdown>();
         var started = DateTimeOffset.Now;
         var load = Report.LoadAverage();
-        if (options.Cases.Contains("full")) FullVersusFloor(options, worker, data, runs, rows, steps);
+        if (options.Cases.Contains("full")) FullVersusFloor(options, worker, baseline, data, runs, rows, steps);
         if (options.Cases.Contains("incremental")) Incremental(options, worker, data, runs, rows, steps);
-        if (options.Cases.Contains("noop")) NoOp(options, worker, runs, rows, steps);
+        if (options.Cases.Contains("noop")) NoOp(options, worker, baseline, runs, rows, steps);
         Directory.Delete(runs, recursive: true);
 
         var path = await Report.WriteAsync(options, rows, steps, load, DateTimeOffset.Now - started).ConfigureAwait(false);
@@ -39,12 +40,13 @@ internal static class BenchRunner
     }
 
     /// <summary>Case 1: a full run at Kaggle scale against bench/floor.sql, alternating which goes first.</summary>
-    private static void FullVersusFloor(BenchOptions options, Worker worker, Datasets data, string runs, List<ResultRow> rows, List<StepBreakdown> steps)
+    private static void FullVersusFloor(BenchOptions options, Worker worker, Worker? baseline, Datasets data, string runs, List<ResultRow> rows, List<StepBreakdown> steps)
     {
         var dataset = data.Generated(options.FullScale);
         Warm(dataset);
         var floors = new List<Measurement>();
         var pipelines = new List<Measurement>();
+        var baselines = new List<Measurement>();
         for (var rep = 0; rep < options.Reps; rep++)
         {
             var lake = Path.Combine(runs, $"full-{rep}");
@@ -65,6 +67,12 @@ internal static class BenchRunner
             }
             Console.WriteLine($"bench: full rep {rep + 1}: floor {floors[^1].WallSeconds:F2} s, pipeline {pipelines[^1].WallSeconds:F2} s");
             Directory.Delete(lake, recursive: true);
+            if (baseline is not null)
+            {
+                Datasets.LinkRaw(dataset, lake);
+                baselines.Add(baseline.MeasureRunOnce(lake));
+                Directory.Delete(lake, recursive: true);
+            }
             Directory.Delete(floorOut, recursive: true);
         }
         var scale = $"full, scale {Datasets.Format(options.FullScale)}";
@@ -79,6 +87,20 @@ internal static class BenchRunner
         rows.Add(new ResultRow(scale, "floor peak RSS", new Series(floors.Select(m => m.PeakRssBytes / MiB)), "F0", " MiB"));
         rows.Add(new ResultRow(scale, "pipeline peak RSS", new Series(pipelines.Select(m => m.PeakRssBytes / MiB)), "F0", " MiB"));
         steps.Add(new StepBreakdown(scale, pipelines));
+        if (baseline is not null)
+        {
+            CompareRows(rows, scale, pipelines, baselines);
+            steps.Add(new StepBreakdown(scale + ", baseline worker", baselines));
+        }
+    }
+
+    /// <summary>This tree's worker against the --baseline one, run by run in the same repetitions.</summary>
+    private static void CompareRows(List<ResultRow> rows, string label, IReadOnlyList<Measurement> current, IReadOnlyList<Measurement> baselines)
+    {
+        rows.Add(new ResultRow(label, "baseline worker wall", new Series(baselines.Select(m => m.WallSeconds)), "F2", " s"));
+        rows.Add(new ResultRow(label, "ratio this / baseline worker (wall, per rep)", new Series(current.Zip(baselines, (c, b) => c.WallSeconds / b.WallSeconds)), "F2", "x"));
+        rows.Add(new ResultRow(label, "ratio this / baseline worker (CPU, per rep)", new Series(current.Zip(baselines, (c, b) => c.CpuSeconds / b.CpuSeconds)), "F2", "x"));
+        rows.Add(new ResultRow(label, "baseline worker peak RSS", new Series(baselines.Select(m => m.PeakRssBytes / MiB)), "F0", " MiB"));
     }
 
     /// <summary>Case 2: a full load, then a run over a 1% drop (new and updated rows), both timed in each rep.</summary>
@@ -119,7 +141,7 @@ internal static class BenchRunner
     /// a real one: bulk batches under the default caps, then single-file nightly commits until the newest
     /// checkpoint is followed by 19 log entries (checkpoints come every 20 commits), the most a load replays.
     /// </summary>
-    private static void NoOp(BenchOptions options, Worker worker, string runs, List<ResultRow> rows, List<StepBreakdown> steps)
+    private static void NoOp(BenchOptions options, Worker worker, Worker? baseline, string runs, List<ResultRow> rows, List<StepBreakdown> steps)
     {
         var lake = Path.Combine(runs, "noop");
         Directory.CreateDirectory(lake);
@@ -137,14 +159,11 @@ internal static class BenchRunner
             files = size;
 
             var noops = new List<Measurement>();
+            var baselines = new List<Measurement>();
             for (var rep = 0; rep < Math.Max(options.Reps, 5); rep++)
             {
-                var run = worker.MeasureRunOnce(lake);
-                if (!run.Stdout.Contains("\"Outcome\":\"NothingNew\"", StringComparison.Ordinal))
-                {
-                    throw new InvalidOperationException($"The no-op run at {size} files processed something:\n{run.Stdout}");
-                }
-                noops.Add(run);
+                noops.Add(NoOpRun(worker, lake, size));
+                if (baseline is not null) baselines.Add(NoOpRun(baseline, lake, size));
             }
             var label = $"no-op, {size:N0} raw files, {Commits(lake)} commits";
             var wall = new Series(noops.Select(m => m.WallSeconds));
@@ -154,6 +173,7 @@ internal static class BenchRunner
             rows.Add(new ResultRow(label, "CPU (user+sys)", new Series(noops.Select(m => m.CpuSeconds)), "F2", " s"));
             rows.Add(new ResultRow(label, "peak RSS", new Series(noops.Select(m => m.PeakRssBytes / MiB)), "F0", " MiB"));
             steps.Add(new StepBreakdown(label, noops));
+            if (baseline is not null) CompareRows(rows, label, noops, baselines);
             medians.Add((size, wall.Median));
         }
         if (medians.Count > 1)
@@ -161,6 +181,16 @@ internal static class BenchRunner
             var growth = medians[^1].Seconds / medians[0].Seconds;
             rows.Add(new ResultRow($"no-op growth {medians[0].Files:N0} -> {medians[^1].Files:N0} files", "median wall ratio", new Series([growth]), "F2", "x", "flat (<= 1.2x)", growth <= 1.2));
         }
+    }
+
+    private static Measurement NoOpRun(Worker worker, string lake, int size)
+    {
+        var run = worker.MeasureRunOnce(lake);
+        if (!run.Stdout.Contains("\"Outcome\":\"NothingNew\"", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException($"The no-op run at {size} files processed something:\n{run.Stdout}");
+        }
+        return run;
     }
 
     private static int Batches(int files, int cap) => files <= 0 ? 0 : (files + cap - 1) / cap;

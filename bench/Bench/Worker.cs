@@ -1,9 +1,10 @@
 namespace SpotifyWorker.Bench;
 
 /// <summary>The worker as users run it: published in Release, driven through its CLI.</summary>
-internal sealed class Worker(BenchOptions options)
+internal sealed class Worker(BenchOptions options, string? executable = null)
 {
-    public string Executable => Path.Combine(options.Work, "publish", "SpotifyWorker");
+    /// <summary>This tree's worker, or another published one (--baseline) to compare with.</summary>
+    public string Executable => executable ?? Path.Combine(options.Work, "publish", "SpotifyWorker");
 
     /// <summary>Git tree id of the generator's sources: cached data is regenerated when it changes.</summary>
     public string GeneratorVersion { get; private set; } = "";
