@@ -161,19 +161,23 @@ public sealed partial class DuckDbTransform(
             await db.ExecuteAsync($"CREATE TEMP VIEW batch_{name} AS SELECT * EXCLUDE (_reject_reason) FROM checked_{name} WHERE _reject_reason IS NULL", cancellationToken).ConfigureAwait(false);
 
             var rows = await db.ScalarAsync<long>($"SELECT count(*) FROM batch_{name}", cancellationToken).ConfigureAwait(false);
+            await CollectSqlRejectsAsync(entity, cancellationToken).ConfigureAwait(false);
+            var silver = work.Committed.FilesOf(Tables.Silver(entity)).Select(f => lake.PathOf(f.Key)).ToList();
             if (rows > 0)
             {
                 var key = LakeLayout.Silver(entity, work.Seq);
                 await CopyToLakeAsync($"batch_{name}", key, cancellationToken).ConfigureAwait(false);
                 _added.Add(new DataFile(key, Tables.Silver(entity), rows, new FileInfo(lake.PathOf(key)).Length));
+                // From here on the batch's rows are read from the silver file just written, and the checked rows are
+                // dropped: Parquet is read column by column and compressed, while a materialized table beyond the
+                // memory limit is spilled and read back whole by every step of the gold rewrite.
+                silver.Add(lake.PathOf(key));
+                await db.ExecuteAsync($"CREATE OR REPLACE TEMP VIEW batch_{name} AS SELECT * FROM read_parquet({DuckDbSession.List([lake.PathOf(key)])})", cancellationToken).ConfigureAwait(false);
+                await db.ExecuteAsync($"DROP TABLE checked_{name}", cancellationToken).ConfigureAwait(false);
             }
-
-            var committed = work.Committed.FilesOf(Tables.Silver(entity)).Select(f => lake.PathOf(f.Key)).ToList();
-            await db.ExecuteAsync(committed.Count == 0
+            await db.ExecuteAsync(silver.Count == 0
                 ? $"CREATE TEMP VIEW silver_{name} AS SELECT * FROM batch_{name}"
-                : $"CREATE TEMP VIEW silver_{name} AS SELECT * FROM read_parquet({DuckDbSession.List(committed)}, union_by_name = true) UNION ALL BY NAME SELECT * FROM batch_{name}", cancellationToken).ConfigureAwait(false);
-
-            await CollectSqlRejectsAsync(entity, cancellationToken).ConfigureAwait(false);
+                : $"CREATE TEMP VIEW silver_{name} AS SELECT * FROM read_parquet({DuckDbSession.List(silver)}, union_by_name = true)", cancellationToken).ConfigureAwait(false);
         }
 
         private async Task CollectSqlRejectsAsync(Entity entity, CancellationToken cancellationToken)
