@@ -45,6 +45,9 @@ public sealed class DuckDbSession : IDisposable
 
     public Task ExecuteAsync(string sql, CancellationToken cancellationToken) => RunAsync(sql, c => c.ExecuteNonQuery(), cancellationToken);
 
+    /// <summary>Runs a statement and returns the rows it changed; for COPY ... TO, the rows it wrote.</summary>
+    public Task<long> ExecuteCountAsync(string sql, CancellationToken cancellationToken) => RunAsync(sql, c => (long)c.ExecuteNonQuery(), cancellationToken);
+
     public Task<T> ScalarAsync<T>(string sql, CancellationToken cancellationToken) =>
         RunAsync(sql, c => (T)Convert.ChangeType(c.ExecuteScalar()!, typeof(T), CultureInfo.InvariantCulture), cancellationToken);
 

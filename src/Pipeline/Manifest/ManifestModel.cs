@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using SpotifyWorker.Pipeline.Transform;
 
 namespace SpotifyWorker.Pipeline.Manifest;
@@ -24,6 +25,8 @@ public sealed record RawFileRecord(
     FileOutcome Outcome,
     string? Reason)
 {
+    /// <summary>Derived from Key and ETag, so not stored: a checkpoint names every raw file version ever processed.</summary>
+    [JsonIgnore]
     public FileVersion Version => new(Key, ETag);
 }
 

@@ -194,19 +194,23 @@ public sealed partial class DuckDbTransform(
             await db.ExecuteAsync($"CREATE TEMP VIEW batch_{name} AS SELECT * EXCLUDE (_reject_reason) FROM checked_{name} WHERE _reject_reason IS NULL", cancellationToken).ConfigureAwait(false);
 
             var rows = await db.ScalarAsync<long>($"SELECT count(*) FROM batch_{name}", cancellationToken).ConfigureAwait(false);
+            await CollectSqlRejectsAsync(entity, cancellationToken).ConfigureAwait(false);
+            var silver = CommittedPaths(Tables.Silver(entity)).ToList();
             if (rows > 0)
             {
                 var key = LakeLayout.Silver(entity, work.Seq);
                 await CopyToLakeAsync($"batch_{name}", key, cancellationToken).ConfigureAwait(false);
                 _added.Add(new DataFile(key, Tables.Silver(entity), rows, new FileInfo(lake.PathOf(key)).Length));
+                // From here on the batch's rows are read from the silver file just written, and the checked rows are
+                // dropped: Parquet is read column by column and compressed, while a materialized table beyond the
+                // memory limit is spilled and read back whole by every step of the gold rewrite.
+                silver.Add(lake.PathOf(key));
+                await db.ExecuteAsync($"CREATE OR REPLACE TEMP VIEW batch_{name} AS SELECT * FROM read_parquet({DuckDbSession.List([lake.PathOf(key)])})", cancellationToken).ConfigureAwait(false);
+                await db.ExecuteAsync($"DROP TABLE checked_{name}", cancellationToken).ConfigureAwait(false);
             }
-
-            var committed = CommittedPaths(Tables.Silver(entity));
-            await db.ExecuteAsync(committed.Count == 0
+            await db.ExecuteAsync(silver.Count == 0
                 ? $"CREATE TEMP VIEW silver_{name} AS SELECT * FROM batch_{name}"
-                : $"CREATE TEMP VIEW silver_{name} AS {LakeTableSql.Select(LakeTable.Named(Tables.Silver(entity)), committed)} UNION ALL BY NAME SELECT * FROM batch_{name}", cancellationToken).ConfigureAwait(false);
-
-            await CollectSqlRejectsAsync(entity, cancellationToken).ConfigureAwait(false);
+                : $"CREATE TEMP VIEW silver_{name} AS {LakeTableSql.Select(LakeTable.Named(Tables.Silver(entity)), silver)}", cancellationToken).ConfigureAwait(false);
         }
 
         private async Task CollectSqlRejectsAsync(Entity entity, CancellationToken cancellationToken)
@@ -234,20 +238,50 @@ public sealed partial class DuckDbTransform(
 
         private async Task<(long Rows, IReadOnlyList<int> Partitions, IReadOnlyList<string> Superseded)> RewriteGoldAsync(string workDir, CancellationToken cancellationToken)
         {
+            // gold_current is every committed gold row here: the affected tracks (an empty gold means all of them) and
+            // their old partitions are found over all of it.
             var committed = work.Committed.FilesOf(Tables.Gold).ToList();
-            await db.ExecuteAsync($"CREATE TEMP VIEW gold_current AS {LakeTableSql.Select(LakeTable.Gold, CommittedPaths(Tables.Gold))}", cancellationToken).ConfigureAwait(false);
+            await DefineGoldCurrentAsync(committed, cancellationToken).ConfigureAwait(false);
             await db.ExecuteAsync($"CREATE TEMP TABLE affected_tracks AS {SqlScripts.Transform("gold_affected_tracks")}", cancellationToken).ConfigureAwait(false);
+            // Materialized: a partitioned COPY straight from the window query runs out of memory at the default limit.
             await db.ExecuteAsync($"CREATE TEMP TABLE gold_delta AS {SqlScripts.Transform("gold_delta")}", cancellationToken).ConfigureAwait(false);
+            var staging = Path.Combine(workDir, "gold");
+            if (committed.Count == 0)
+            {
+                // No gold yet: gold_rewrite over an empty gold_current is the delta itself, so the delta is written
+                // as it is, and the partitions it touched are the ones the COPY wrote.
+                var (rows, written) = await CopyGoldAsync("gold_delta", staging, cancellationToken).ConfigureAwait(false);
+                return (rows, [.. written.Select(f => f.ReleaseYear!.Value).Distinct().Order()], []);
+            }
+
             await db.ExecuteAsync($"CREATE TEMP TABLE affected_partitions AS {SqlScripts.Transform("gold_affected_partitions")}", cancellationToken).ConfigureAwait(false);
             var partitions = (await db.QueryAsync("SELECT release_year FROM affected_partitions ORDER BY 1", cancellationToken).ConfigureAwait(false))
                 .Rows.Select(r => Convert.ToInt32(r[0], CultureInfo.InvariantCulture)).ToList();
             if (partitions.Count == 0) return (0, [], []);
 
+            // gold_rewrite reads only the affected partitions of gold_current, so only their files are named (the
+            // filter on a subquery would not spare DuckDB opening the others). It is written once: counting it
+            // first would read every affected partition twice; the COPY's own row count is what the staged files
+            // are checked against.
+            var superseded = committed.Where(f => f.ReleaseYear is { } y && partitions.Contains(y)).ToList();
+            await DefineGoldCurrentAsync(superseded, cancellationToken).ConfigureAwait(false);
             await db.ExecuteAsync($"CREATE TEMP VIEW gold_rewrite AS {SqlScripts.Transform("gold_rewrite")}", cancellationToken).ConfigureAwait(false);
-            var expected = await db.ScalarAsync<long>("SELECT count(*) FROM gold_rewrite", cancellationToken).ConfigureAwait(false);
-            var staging = Path.Combine(workDir, "gold");
-            await db.ExecuteAsync(
-                $"COPY (SELECT * FROM gold_rewrite) TO {DuckDbSession.Literal(staging)} " +
+            await CopyGoldAsync("gold_rewrite", staging, cancellationToken).ConfigureAwait(false);
+            var delta = await db.ScalarAsync<long>("SELECT count(*) FROM gold_delta", cancellationToken).ConfigureAwait(false);
+            return (delta, partitions, [.. superseded.Select(f => f.Key)]);
+        }
+
+        private Task DefineGoldCurrentAsync(IReadOnlyList<DataFile> files, CancellationToken cancellationToken) =>
+            db.ExecuteAsync($"CREATE OR REPLACE TEMP VIEW gold_current AS {LakeTableSql.Select(LakeTable.Gold, [.. files.Select(f => lake.PathOf(f.Key))])}", cancellationToken);
+
+        /// <summary>
+        /// Writes a relation partitioned by release_year into the staging folder, checks that the files hold every row
+        /// the COPY reports, then moves each file to a new unique gold key. Returns the rows and the files added.
+        /// </summary>
+        private async Task<(long Rows, IReadOnlyList<DataFile> Files)> CopyGoldAsync(string relation, string staging, CancellationToken cancellationToken)
+        {
+            var expected = await db.ExecuteCountAsync(
+                $"COPY (SELECT * FROM {relation}) TO {DuckDbSession.Literal(staging)} " +
                 "(FORMAT parquet, COMPRESSION zstd, PARTITION_BY (release_year), FILENAME_PATTERN 'part-{uuid}')", cancellationToken).ConfigureAwait(false);
 
             var files = Directory.Exists(staging) ? Directory.GetFiles(staging, "*.parquet", SearchOption.AllDirectories) : [];
@@ -258,6 +292,7 @@ public sealed partial class DuckDbTransform(
             {
                 throw new InvalidDataException($"Gold staging of batch {work.Seq} holds {written} rows in {files.Length} files, expected {expected}; nothing was published");
             }
+            var added = new List<DataFile>();
             foreach (var file in files)
             {
                 var year = int.Parse(PartitionPattern().Match(file).Groups[1].Value, CultureInfo.InvariantCulture);
@@ -265,11 +300,11 @@ public sealed partial class DuckDbTransform(
                 var target = lake.PathOf(key);
                 Directory.CreateDirectory(Path.GetDirectoryName(target)!);
                 File.Move(file, target, overwrite: false);
-                _added.Add(new DataFile(key, Tables.Gold, counts[file], new FileInfo(target).Length, year));
+                var data = new DataFile(key, Tables.Gold, counts[file], new FileInfo(target).Length, year);
+                added.Add(data);
+                _added.Add(data); // at once: a batch that fails later discards what it already moved
             }
-            var superseded = committed.Where(f => f.ReleaseYear is { } y && partitions.Contains(y)).Select(f => f.Key).ToList();
-            var delta = await db.ScalarAsync<long>("SELECT count(*) FROM gold_delta", cancellationToken).ConfigureAwait(false);
-            return (delta, partitions, superseded);
+            return (expected, added);
         }
 
         private async Task WriteQuarantineAsync(CancellationToken cancellationToken)

@@ -1,0 +1,178 @@
+using System.Globalization;
+using System.Text;
+
+namespace SpotifyWorker.Bench;
+
+/// <summary>
+/// The data of the benchmark, made with the project's own generator through the published worker and cached
+/// under bench/work/data (keyed by the generator's git tree, so a changed generator regenerates).
+/// </summary>
+internal sealed class Datasets(BenchOptions options, Worker worker)
+{
+    private static readonly string[] Entities = ["artists", "albums", "tracks"];
+
+    private string DataRoot => Path.Combine(options.Work, "data");
+
+    /// <summary>A lake folder whose raw/ holds one drop of the given scale (seed 1).</summary>
+    public string Generated(double scale)
+    {
+        var folder = Path.Combine(DataRoot, $"scale-{Format(scale)}");
+        return Cached(folder, () => worker.Run(["generate", "--scale", Format(scale), "--seed", "1", "--lake", folder]));
+    }
+
+    /// <summary>
+    /// The 1% drop that follows <see cref="Generated"/>: 0.5% new rows of every entity (the generator at 1/200 of
+    /// the scale with another seed, so new keys that join among themselves) and 0.5% updated rows (every 200th
+    /// row of each base file delivered again with its popularity changed, so that its gold row really changes).
+    /// Its files sit under raw/&lt;entity&gt;/drop-0002/, after the base drop in key order.
+    /// </summary>
+    public string OnePercentDrop(double scale)
+    {
+        var folder = Path.Combine(DataRoot, $"scale-{Format(scale)}-one-percent");
+        return Cached(folder, () =>
+        {
+            var fresh = Path.Combine(folder, "new");
+            worker.Run(["generate", "--scale", Format(scale / 200), "--seed", "2", "--lake", fresh]);
+            var baseRaw = Path.Combine(Generated(scale), "raw");
+            foreach (var entity in Entities)
+            {
+                var target = Path.Combine(folder, "raw", entity, "drop-0002");
+                Directory.CreateDirectory(target);
+                var generated = Directory.GetFiles(Path.Combine(fresh, "raw", entity), "*.csv", SearchOption.AllDirectories).Single();
+                File.Move(generated, Path.Combine(target, $"{entity}-new.csv"));
+                var original = Directory.GetFiles(Path.Combine(baseRaw, entity), "*.csv", SearchOption.AllDirectories).Single();
+                EveryNthRecord(original, Path.Combine(target, $"{entity}-upd.csv"), 200, PopularityColumn(entity));
+            }
+            Directory.Delete(fresh, recursive: true);
+        });
+    }
+
+    /// <summary>A new lake whose raw/ is a hard-linked copy of a dataset's raw/ (the worker never modifies raw files).</summary>
+    public static void LinkRaw(string dataset, string lake)
+    {
+        Directory.CreateDirectory(lake);
+        ChildProcess.Run("cp", ["-al", Path.Combine(dataset, "raw"), lake]);
+    }
+
+    /// <summary>Adds a drop's raw files to a lake (hard links).</summary>
+    public static void AddDrop(string drop, string lake) =>
+        ChildProcess.Run("cp", ["-al", "--no-target-directory", Path.Combine(drop, "raw"), Path.Combine(lake, "raw")]);
+
+    /// <summary>
+    /// Writes small raw files numbered [from, to): file i is entity i % 3 of "night" i / 3, a few rows each that
+    /// join with the other two files of the night, spread over 30 release years.
+    /// </summary>
+    public static void WriteSmallFiles(string lake, int from, int to)
+    {
+        for (var i = from; i < to; i++)
+        {
+            var night = i / 3;
+            var entity = Entities[i % 3];
+            var path = Path.Combine(lake, "raw", entity, $"night-{night:D6}", $"{entity}.csv");
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllText(path, SmallFile(entity, night), Encoding.UTF8);
+        }
+    }
+
+    private static string SmallFile(string entity, int night)
+    {
+        var artist = $"benchArtist{night:D10}";
+        string Track(int t) => $"benchTrack{night:D9}t{t}";
+        var year = 1990 + (night % 30);
+        var text = new StringBuilder();
+        switch (entity)
+        {
+            case "artists":
+                text.Append("id,name,artist_popularity,artist_genres,followers,genre_0,genre_1,genre_2,genre_3,genre_4,genre_5,genre_6\n");
+                text.Append(CultureInfo.InvariantCulture, $"{artist},Night {night},{night % 100},\"['pop', 'rock']\",{night * 7},pop,rock,,,,,\n");
+                break;
+            case "albums":
+                text.Append("track_name,track_id,track_number,duration_ms,album_type,artists,total_tracks,album_name,release_date,label,album_popularity,album_id,artist_id,artist_0,artist_1,artist_2,artist_3,artist_4,artist_5,artist_6,artist_7,artist_8,artist_9,artist_10,artist_11,duration_sec\n");
+                for (var t = 1; t <= 2; t++)
+                {
+                    text.Append(CultureInfo.InvariantCulture, $"Song {t},{Track(t)},{t},200000,album,['Night {night}'],2,Album {night},{year}-05-01,Bench Records,{night % 100},benchAlbum{night:D10},{artist},Night {night},,,,,,,,,,,,200.0\n");
+                }
+                break;
+            default:
+                text.Append("id,track_popularity,explicit\n");
+                for (var t = 1; t <= 2; t++) text.Append(CultureInfo.InvariantCulture, $"{Track(t)},{(night + t) % 100},false\n");
+                break;
+        }
+        return text.ToString();
+    }
+
+    private static string PopularityColumn(string entity) => entity switch
+    {
+        "artists" => "artist_popularity",
+        "albums" => "album_popularity",
+        _ => "track_popularity",
+    };
+
+    /// <summary>
+    /// Header plus every n-th data record, with the integer in <paramref name="column"/> changed (records may span
+    /// lines inside quotes; the column is found by name in the header).
+    /// </summary>
+    private static void EveryNthRecord(string source, string target, int n, string column)
+    {
+        using var reader = new StreamReader(source, Encoding.UTF8);
+        using var writer = new StreamWriter(target, append: false, new UTF8Encoding(false)) { NewLine = "\n" };
+        var record = new StringBuilder();
+        long index = -1;
+        var quotes = 0;
+        var position = -1;
+        while (reader.ReadLine() is { } line)
+        {
+            if (record.Length > 0) record.Append('\n');
+            record.Append(line);
+            quotes += line.Count(c => c == '"');
+            if (quotes % 2 != 0) continue; // inside a quoted field that spans lines
+            var text = record.ToString();
+            if (index < 0)
+            {
+                position = Fields(text).FindIndex(f => f.Value == column);
+                writer.WriteLine(text);
+            }
+            else if (index % n == 0)
+            {
+                var field = Fields(text)[position];
+                var changed = int.TryParse(field.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? (value + 1) % 100 : 1;
+                writer.WriteLine(string.Concat(text.AsSpan(0, field.Start), changed.ToString(CultureInfo.InvariantCulture), text.AsSpan(field.Start + field.Length)));
+            }
+            index++;
+            record.Clear();
+            quotes = 0;
+        }
+    }
+
+    /// <summary>Start, length and text of each field of one CSV record (RFC 4180 quoting).</summary>
+    private static List<(int Start, int Length, string Value)> Fields(string record)
+    {
+        var fields = new List<(int, int, string)>();
+        var start = 0;
+        var quoted = false;
+        for (var i = 0; i <= record.Length; i++)
+        {
+            if (i < record.Length && record[i] == '"') quoted = !quoted;
+            if (i == record.Length || (record[i] == ',' && !quoted))
+            {
+                fields.Add((start, i - start, record[start..i].Trim('"')));
+                start = i + 1;
+            }
+        }
+        return fields;
+    }
+
+    private string Cached(string folder, Action make)
+    {
+        var marker = Path.Combine(folder, ".bench-complete");
+        var version = worker.GeneratorVersion;
+        if (File.Exists(marker) && File.ReadAllText(marker) == version) return folder;
+        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        Console.WriteLine($"bench: generating {Path.GetFileName(folder)} (cached for later runs)");
+        make();
+        File.WriteAllText(marker, version);
+        return folder;
+    }
+
+    public static string Format(double value) => value.ToString("0.#####", CultureInfo.InvariantCulture);
+}

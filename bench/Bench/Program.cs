@@ -1,0 +1,6 @@
+using SpotifyWorker.Bench;
+
+// bench/run.sh runs the whole benchmark; "floor" is the child process that times the plain DuckDB script.
+return args.Length > 0 && args[0] == "floor"
+    ? FloorScript.Run(args[1..])
+    : await BenchRunner.RunAsync(BenchOptions.Parse(args)).ConfigureAwait(false);

@@ -1,0 +1,34 @@
+namespace SpotifyWorker.Bench;
+
+/// <summary>The worker as users run it: published in Release, driven through its CLI.</summary>
+internal sealed class Worker(BenchOptions options, string? executable = null)
+{
+    /// <summary>This tree's worker, or another published one (--baseline) to compare with.</summary>
+    public string Executable => executable ?? Path.Combine(options.Work, "publish", "SpotifyWorker");
+
+    /// <summary>Git tree id of the generator's sources: cached data is regenerated when it changes.</summary>
+    public string GeneratorVersion { get; private set; } = "";
+
+    public void Publish()
+    {
+        if (!options.SkipPublish || !File.Exists(Executable))
+        {
+            Console.WriteLine("bench: publishing the worker (Release)");
+            ChildProcess.Run("dotnet", ["publish", Path.Combine(options.Repo, "src", "Worker"), "-c", "Release", "-o", Path.GetDirectoryName(Executable)!, "--nologo"]);
+        }
+        GeneratorVersion = ChildProcess.Run("git", ["rev-parse", "HEAD:src/Pipeline/Generation"], options.Repo).Stdout.Trim();
+    }
+
+    public void Run(IEnumerable<string> arguments) => ChildProcess.Run(Executable, arguments);
+
+    /// <summary>Arguments every timed run gets: the same DuckDB memory limit and threads as the floor.</summary>
+    public IReadOnlyList<string> RunOnce(string lake, params string[] settings) =>
+    [
+        "run-once", "--lake", lake, "--log-format", "json",
+        $"--Pipeline:DuckDb:MemoryLimit={options.MemoryLimit}",
+        $"--Pipeline:DuckDb:Threads={options.Threads}",
+        .. settings,
+    ];
+
+    public Measurement MeasureRunOnce(string lake, params string[] settings) => ChildProcess.Measure(Executable, RunOnce(lake, settings));
+}
