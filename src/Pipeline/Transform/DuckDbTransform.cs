@@ -17,11 +17,13 @@ namespace SpotifyWorker.Pipeline.Transform;
 /// The embedded transform: raw files are staged by <see cref="RawFileStager"/>, then DuckDB runs the shared
 /// SQL (Transform/Sql) to validate, write silver and rewrite the affected gold partitions. Partitioned COPY is
 /// not atomic, so gold is written to a staging folder, its row count checked, and each file moved to a new
-/// unique name; nothing is visible until the orchestrator commits the output.
+/// unique name; nothing is visible until the orchestrator commits the output. <paramref name="faults"/> is
+/// called after every file it puts into the lake (reliability tests crash there; production passes NoFaults).
 /// </summary>
 public sealed partial class DuckDbTransform(
     LakeStores stores,
     IOptions<DuckDbOptions> options,
+    IFaultInjector faults,
     IRunProgress progress,
     ILogger<DuckDbTransform> logger) : ITransformEngine
 {
@@ -40,7 +42,7 @@ public sealed partial class DuckDbTransform(
             var stageSeconds = clock.Elapsed.TotalSeconds;
             LogStaged(work.Seq, staged.Count, work.Files.Sum(f => f.Size), staged.Values.Sum(s => s.Result.RowsRead), stageSeconds);
             using var db = DuckDbSession.Open(options.Value, Path.Combine(workDir, "spill"));
-            var batch = new BatchRun(db, work, staged, _lake, stores, progress);
+            var batch = new BatchRun(db, work, staged, _lake, stores, faults, progress);
             BatchOutput output;
             try
             {
@@ -113,6 +115,7 @@ public sealed partial class DuckDbTransform(
         IReadOnlyDictionary<BatchFile, StagedInput> staged,
         LocalObjectStore lake,
         LakeStores stores,
+        IFaultInjector faults,
         IRunProgress progress)
     {
         private readonly List<DataFile> _added = [];
@@ -199,6 +202,7 @@ public sealed partial class DuckDbTransform(
                 var key = LakeLayout.Silver(entity, work.Seq);
                 await CopyToLakeAsync($"batch_{name}", key, cancellationToken).ConfigureAwait(false);
                 _added.Add(new DataFile(key, Tables.Silver(entity), rows, new FileInfo(lake.PathOf(key)).Length));
+                await faults.AtAsync(FaultPoint.AfterSilverWrite, cancellationToken).ConfigureAwait(false);
             }
 
             var committed = CommittedPaths(Tables.Silver(entity));
@@ -266,6 +270,7 @@ public sealed partial class DuckDbTransform(
                 Directory.CreateDirectory(Path.GetDirectoryName(target)!);
                 File.Move(file, target, overwrite: false);
                 _added.Add(new DataFile(key, Tables.Gold, counts[file], new FileInfo(target).Length, year));
+                await faults.AtAsync(FaultPoint.AfterGoldMove, cancellationToken).ConfigureAwait(false);
             }
             var superseded = committed.Where(f => f.ReleaseYear is { } y && partitions.Contains(y)).Select(f => f.Key).ToList();
             var delta = await db.ScalarAsync<long>("SELECT count(*) FROM gold_delta", cancellationToken).ConfigureAwait(false);
@@ -296,6 +301,7 @@ public sealed partial class DuckDbTransform(
                 var key = LakeLayout.Quarantine(group.Key, work.Seq);
                 await CopyToLakeAsync($"(SELECT * FROM quarantine_rows WHERE entity = {DuckDbSession.Literal(group.Key.Name())} ORDER BY source_key, line)", key, cancellationToken).ConfigureAwait(false);
                 _added.Add(new DataFile(key, Tables.Quarantine, group.Count(), new FileInfo(lake.PathOf(key)).Length));
+                await faults.AtAsync(FaultPoint.AfterQuarantineWrite, cancellationToken).ConfigureAwait(false);
             }
         }
 
