@@ -85,6 +85,7 @@ public sealed class FaultPointTests(CrashScenario scenario) : IClassFixture<Cras
         Assert.True(next == 0, $"repair run exited {next}:\n{string.Join('\n', stderr.TakeLast(20))}");
         Assert.Contains(stderr, l => l.Contains("Took over the expired lease", StringComparison.Ordinal));
         await AssertRepairedAsync(lake.Path);
+        LakeInspector.AssertNoScratchLeft(lake.Path); // the killed batch's staged copy of its raw files included
     }
 
     /// <summary>Right after a crash a reader sees a committed state, exactly as the fault-free run had it at that commit.</summary>

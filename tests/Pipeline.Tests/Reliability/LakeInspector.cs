@@ -83,6 +83,19 @@ internal static class LakeInspector
         Assert.True(missing.Count == 0, "committed data files missing: " + string.Join(", ", missing));
     }
 
+    /// <summary>Nothing left in the lake's scratch folder: no staged copy of a batch, no spill, no half-written object.</summary>
+    public static void AssertNoScratchLeft(string lake)
+    {
+        var scratch = Path.Combine(lake, "_pipeline", "tmp");
+        var left = Directory.Exists(scratch)
+            ? Directory.EnumerateFileSystemEntries(scratch, "*", SearchOption.AllDirectories)
+                .Select(p => Path.GetRelativePath(scratch, p))
+                .Where(p => File.Exists(Path.Combine(scratch, p)) || Path.GetFileName(p).StartsWith("batch-", StringComparison.Ordinal) || Path.GetFileName(p).StartsWith("duckdb-", StringComparison.Ordinal))
+                .ToList()
+            : [];
+        Assert.True(left.Count == 0, "scratch left under _pipeline/tmp: " + string.Join(", ", left));
+    }
+
     /// <summary>Copies a lake folder (raw files, data files, log) without its scratch and cache folders.</summary>
     public static void CopyLake(string from, string to)
     {
