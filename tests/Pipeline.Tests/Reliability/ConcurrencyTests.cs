@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using SpotifyWorker.Pipeline.Generation;
 using SpotifyWorker.Pipeline.Manifest;
 using SpotifyWorker.Pipeline.Orchestration;
+using SpotifyWorker.Pipeline.Tests.Generation;
 using SpotifyWorker.Pipeline.Tests.TestSupport;
 using Xunit;
 
@@ -14,7 +15,7 @@ namespace SpotifyWorker.Pipeline.Tests.Reliability;
 public sealed class ConcurrencyScenario : IAsyncLifetime
 {
     private readonly TempDirectory _serial = new();
-    private GeneratedDrops? _drops;
+    private GeneratedLake? _drops;
 
     /// <summary>
     /// Short lease so a stalled holder loses it within the test; the default garbage grace, since with several
@@ -29,7 +30,7 @@ public sealed class ConcurrencyScenario : IAsyncLifetime
         ["Pipeline:DuckDb:Threads"] = "1",
     };
 
-    internal GeneratedDrops Drops => _drops ?? throw new InvalidOperationException("not initialised");
+    internal GeneratedLake Drops => _drops ?? throw new InvalidOperationException("not initialised");
 
     public IReadOnlyList<string> Gold { get; private set; } = [];
 
@@ -39,7 +40,7 @@ public sealed class ConcurrencyScenario : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _drops = await GeneratedDrops.CreateAsync(new GenerationOptions { Scale = 0.001, Drops = 2, Seed = 31, Dirty = true });
+        _drops = await GeneratedLake.CreateAsync(new GenerationOptions { Scale = 0.001, Drops = 2, Seed = 31, Dirty = true });
         await _drops.PutAllAsync(_serial.Path);
         using (var services = PipelineServices.Create(_serial.Path, Settings))
         {
@@ -77,7 +78,8 @@ public sealed class ConcurrencyScenario : IAsyncLifetime
 /// </summary>
 public sealed class ConcurrencyTests(ConcurrencyScenario scenario) : IClassFixture<ConcurrencyScenario>
 {
-    private const int MaxRoundsPerWorker = 40;
+    /// <summary>How long a worker keeps trying before the test gives up (a yielding worker waits for the holder).</summary>
+    private static readonly TimeSpan WorkerDeadline = TimeSpan.FromSeconds(90);
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private enum LeaseMode
@@ -140,7 +142,8 @@ public sealed class ConcurrencyTests(ConcurrencyScenario scenario) : IClassFixtu
         using var services = PipelineServices.Create(lake, ConcurrencyScenario.Settings, configure: s => s.AddSingleton<IFaultInjector>(faults));
         var runs = new List<RunSummary>();
         await Task.Delay(random.Next(0, 30), Ct);
-        for (var round = 0; round < MaxRoundsPerWorker; round++)
+        var deadline = DateTime.UtcNow + WorkerDeadline;
+        for (var round = 0; DateTime.UtcNow < deadline; round++)
         {
             var bypass = mode == LeaseMode.Bypass || (mode == LeaseMode.Mixed && random.Next(2) == 0);
             var run = bypass
@@ -150,7 +153,7 @@ public sealed class ConcurrencyTests(ConcurrencyScenario scenario) : IClassFixtu
             if (run.Outcome == RunOutcome.NothingNew) return runs;
             if (run.Outcome != RunOutcome.Succeeded) await Task.Delay(random.Next(5, 60), Ct);
         }
-        throw new InvalidOperationException($"worker {worker} still found new files after {MaxRoundsPerWorker} runs: {string.Join(", ", runs.Select(r => r.Outcome))}");
+        throw new InvalidOperationException($"worker {worker} still found new files after {WorkerDeadline}: {string.Join(", ", runs.GroupBy(r => r.Outcome).Select(g => $"{g.Count()} {g.Key}"))}");
     }
 
     /// <summary>Pauses a seeded few milliseconds at every point, and now and then fails the run there.</summary>

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using SpotifyWorker.Pipeline.Generation;
 using SpotifyWorker.Pipeline.Orchestration;
+using SpotifyWorker.Pipeline.Tests.Generation;
 using SpotifyWorker.Pipeline.Tests.TestSupport;
 using Xunit;
 
@@ -17,7 +18,7 @@ public sealed class CrashScenario : IAsyncLifetime
 {
     private readonly TempDirectory _template = new();
     private readonly TempDirectory _reference = new();
-    private GeneratedDrops? _drops;
+    private GeneratedLake? _drops;
 
     /// <summary>Settings of every worker in the crash tests; garbage has no grace, so the repair run leaves none.</summary>
     public static readonly IReadOnlyDictionary<string, string?> Settings = new Dictionary<string, string?>
@@ -31,7 +32,7 @@ public sealed class CrashScenario : IAsyncLifetime
         ["Pipeline:DuckDb:Threads"] = "1",
     };
 
-    internal GeneratedDrops Drops => _drops ?? throw new InvalidOperationException("not initialised");
+    internal GeneratedLake Drops => _drops ?? throw new InvalidOperationException("not initialised");
 
     /// <summary>Gold rows as the fault-free run had them right after each commit (seq 1 is the template's).</summary>
     public IReadOnlyDictionary<long, IReadOnlyList<string>> GoldAtSeq { get; private set; } = new Dictionary<long, IReadOnlyList<string>>();
@@ -45,7 +46,7 @@ public sealed class CrashScenario : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        _drops = await GeneratedDrops.CreateAsync(new GenerationOptions { Scale = 0.002, Drops = 2, Seed = 20, Dirty = true });
+        _drops = await GeneratedLake.CreateAsync(new GenerationOptions { Scale = 0.002, Drops = 2, Seed = 20, Dirty = true });
         await _drops.PutDropAsync(1, _template.Path);
         using (var services = PipelineServices.Create(_template.Path, Settings))
         {

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using SpotifyWorker.Pipeline.Generation;
 using SpotifyWorker.Pipeline.Manifest;
 using SpotifyWorker.Pipeline.Orchestration;
+using SpotifyWorker.Pipeline.Tests.Generation;
 using SpotifyWorker.Pipeline.Storage;
 using SpotifyWorker.Pipeline.Tests.TestSupport;
 using Xunit;
@@ -35,7 +36,7 @@ public sealed class SoakTests : IDisposable
     [Fact]
     public async Task Run_ThirtyDropsOnAFastSchedule_MemoryAndHandlesStayLevelAndAllDropsReachGold()
     {
-        using var drops = await GeneratedDrops.CreateAsync(new GenerationOptions { Scale = 0.002, Drops = Drops, Seed = 41 });
+        using var drops = await GeneratedLake.CreateAsync(new GenerationOptions { Scale = 0.002, Drops = Drops, Seed = 41 });
         var log = LakeInspector.Log(_lake.Path);
         var history = new RunHistory(new LakeStores(new LocalObjectStore(_lake.Path), "raw/", new LocalObjectStore(_lake.Path)), NullLogger<RunHistory>.Instance);
         var samples = new List<(int Drop, long RssKb, int Handles, long Seq)>();
