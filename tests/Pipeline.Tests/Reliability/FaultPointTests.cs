@@ -88,6 +88,32 @@ public sealed class FaultPointTests(CrashScenario scenario) : IClassFixture<Cras
         LakeInspector.AssertNoScratchLeft(lake.Path); // the killed batch's staged copy of its raw files included
     }
 
+    [Fact]
+    public async Task Run_ServiceRestartedAfterKill_RunsOnceTheDeadWorkersLeaseExpires()
+    {
+        using var lake = new TempDirectory();
+        await scenario.PrepareAsync(lake.Path);
+        string[] lease = ["--Pipeline:Lease:Duration=00:00:04", "--Pipeline:Lease:RenewInterval=00:00:02"];
+        using (var killed = WorkerProcess.Start(new Dictionary<string, string> { [EnvironmentFaultInjector.Variable] = nameof(FaultPoint.AfterTransform) }, ["run-once", "--lake", lake.Path, .. lease]))
+        {
+            Assert.Equal(128 + 9, await killed.WaitForExitAsync(TimeSpan.FromMinutes(2)));
+        }
+
+        // As a container restarted after an OOM kill in the nightly run: the last completed run is a night old, so
+        // the service catches up at once, and meets the dead worker's lease, which is still unexpired. The next
+        // cron fire is a night away.
+        Directory.Delete(lake.Combine("_pipeline", "runs"), recursive: true);
+        using var service = WorkerProcess.Start(["run", "--lake", lake.Path, "--log-format", "text", .. lease, "--Pipeline:Schedule:Cron=0 0 2 1 1 ? 2099",
+            $"--Pipeline:Health:HeartbeatFile={lake.Combine("heartbeat")}"]);
+        var ran = await service.WaitForLineAsync(l => l.Contains("PipelineRunCompleted", StringComparison.Ordinal) && l.Contains("\"Succeeded\"", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+        service.Terminate();
+        await service.WaitForExitAsync(TimeSpan.FromSeconds(40));
+
+        Assert.True(ran, "the restarted service never ran after the dead worker's lease expired:\n" + string.Join('\n', service.AllLines.Where(l => !l.Contains("Progress", StringComparison.Ordinal)).TakeLast(15)));
+        Assert.Contains(service.AllLines, l => l.Contains("Yielding: the lake's lease is held by", StringComparison.Ordinal));
+        Assert.Equal(scenario.FinalGold, await LakeInspector.GoldAsync(lake.Path));
+    }
+
     /// <summary>Right after a crash a reader sees a committed state, exactly as the fault-free run had it at that commit.</summary>
     private async Task AssertCommittedStateReadableAsync(string lake, string what)
     {
