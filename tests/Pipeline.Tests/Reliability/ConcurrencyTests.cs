@@ -25,7 +25,7 @@ public sealed class ConcurrencyScenario : IAsyncLifetime
     {
         ["Pipeline:Batch:MaxFiles"] = "4",
         ["Pipeline:Manifest:CheckpointInterval"] = "3",
-        ["Pipeline:Lease:Duration"] = "00:00:02",
+        ["Pipeline:Lease:Duration"] = "00:00:03",
         ["Pipeline:Lease:RenewInterval"] = "00:00:01",
         ["Pipeline:DuckDb:Threads"] = "1",
     };

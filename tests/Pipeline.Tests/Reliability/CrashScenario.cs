@@ -26,7 +26,9 @@ public sealed class CrashScenario : IAsyncLifetime
         ["Pipeline:Batch:MaxFiles"] = "5",
         ["Pipeline:Manifest:CheckpointInterval"] = "2",
         ["Pipeline:Manifest:GarbageGracePeriod"] = "00:00:00",
-        ["Pipeline:Lease:Duration"] = "00:00:02",
+        // Short enough that a killed worker's lease is taken over within seconds, with two seconds of slack for
+        // a renewal that a loaded CI machine runs late.
+        ["Pipeline:Lease:Duration"] = "00:00:03",
         ["Pipeline:Lease:RenewInterval"] = "00:00:01",
         ["Pipeline:Lease:WaitTimeout"] = "00:00:15",
         ["Pipeline:DuckDb:Threads"] = "1",
