@@ -31,6 +31,8 @@ public static class PipelineServiceCollectionExtensions
         services.AddValidatedOptions<HealthOptions>(configuration, HealthOptions.Section);
 
         services.TryAddSingleton(TimeProvider.System);
+        // Test only: SPOTIFYWORKER_FAULT_KILL_AT makes the process kill itself at a fault point (see EnvironmentFaultInjector).
+        if (EnvironmentFaultInjector.FromEnvironment() is { } kill) services.TryAddSingleton<IFaultInjector>(kill);
         services.TryAddSingleton<IFaultInjector>(NoFaults.Instance);
         services.TryAddSingleton<IRunProgress, LoggingProgress>();
         services.TryAddSingleton(sp => CreateStores(sp.GetRequiredService<IOptions<PipelineOptions>>().Value));

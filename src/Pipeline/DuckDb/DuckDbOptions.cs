@@ -17,7 +17,8 @@ public sealed class DuckDbOptions
 
     /// <summary>
     /// Where DuckDB spills and where raw files are staged for a batch. Default: <c>&lt;lake&gt;/_pipeline/tmp</c>,
-    /// on the lake's filesystem so that finished files are moved into place by rename.
+    /// on the lake's filesystem so that finished files are moved into place by rename. What a killed run leaves in
+    /// the default folder is removed by a later run (after the garbage grace period); a folder set here is not swept.
     /// </summary>
     public string? TempDirectory { get; set; }
 

@@ -3,6 +3,15 @@ namespace SpotifyWorker.Pipeline.Orchestration;
 /// <summary>The steps of a batch at which a crash must leave the lake consistent.</summary>
 public enum FaultPoint
 {
+    /// <summary>Inside the transform: a silver file of the batch has just been written (once per entity with rows).</summary>
+    AfterSilverWrite,
+
+    /// <summary>Inside the transform: a quarantine file of the batch has just been written (once per entity with rejects).</summary>
+    AfterQuarantineWrite,
+
+    /// <summary>Inside the transform: a gold file has just been moved from staging into its partition (once per file).</summary>
+    AfterGoldMove,
+
     AfterTransform,
     BeforeCommit,
     AfterCommit,

@@ -34,6 +34,10 @@ public sealed partial class LeaseManager(LakeStores stores, IOptions<LeaseOption
         }
     }
 
+    /// <summary>The lease document as it stands (held, expired or released); null when no worker ever took it.</summary>
+    public async Task<LeaseDocument?> ReadAsync(CancellationToken cancellationToken) =>
+        (await stores.Lake.TryReadJsonAsync<LeaseDocument>(Key, cancellationToken).ConfigureAwait(false)).Value;
+
     private async Task<(Lease? Lease, LeaseDocument? Holder)> TryOnceAsync(string owner, string runId, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();

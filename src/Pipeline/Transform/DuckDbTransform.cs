@@ -17,11 +17,13 @@ namespace SpotifyWorker.Pipeline.Transform;
 /// The embedded transform: raw files are staged by <see cref="RawFileStager"/>, then DuckDB runs the shared
 /// SQL (Transform/Sql) to validate, write silver and rewrite the affected gold partitions. Partitioned COPY is
 /// not atomic, so gold is written to a staging folder, its row count checked, and each file moved to a new
-/// unique name; nothing is visible until the orchestrator commits the output.
+/// unique name; nothing is visible until the orchestrator commits the output. <paramref name="faults"/> is
+/// called after every file it puts into the lake (reliability tests crash there; production passes NoFaults).
 /// </summary>
 public sealed partial class DuckDbTransform(
     LakeStores stores,
     IOptions<DuckDbOptions> options,
+    IFaultInjector faults,
     IRunProgress progress,
     ILogger<DuckDbTransform> logger) : ITransformEngine
 {
@@ -40,7 +42,7 @@ public sealed partial class DuckDbTransform(
             var stageSeconds = clock.Elapsed.TotalSeconds;
             LogStaged(work.Seq, staged.Count, work.Files.Sum(f => f.Size), staged.Values.Sum(s => s.Result.RowsRead), stageSeconds);
             using var db = DuckDbSession.Open(options.Value, Path.Combine(workDir, "spill"));
-            var batch = new BatchRun(db, work, staged, _lake, stores, progress);
+            var batch = new BatchRun(db, work, staged, _lake, stores, faults, progress);
             BatchOutput output;
             try
             {
@@ -113,6 +115,7 @@ public sealed partial class DuckDbTransform(
         IReadOnlyDictionary<BatchFile, StagedInput> staged,
         LocalObjectStore lake,
         LakeStores stores,
+        IFaultInjector faults,
         IRunProgress progress)
     {
         private readonly List<DataFile> _added = [];
@@ -201,6 +204,7 @@ public sealed partial class DuckDbTransform(
                 var key = LakeLayout.Silver(entity, work.Seq);
                 await CopyToLakeAsync($"batch_{name}", key, cancellationToken).ConfigureAwait(false);
                 _added.Add(new DataFile(key, Tables.Silver(entity), rows, new FileInfo(lake.PathOf(key)).Length));
+                await faults.AtAsync(FaultPoint.AfterSilverWrite, cancellationToken).ConfigureAwait(false);
                 // From here on the batch's rows are read from the silver file just written, and the checked rows are
                 // dropped: Parquet is read column by column and compressed, while a materialized table beyond the
                 // memory limit is spilled and read back whole by every step of the gold rewrite.
@@ -303,6 +307,7 @@ public sealed partial class DuckDbTransform(
                 var data = new DataFile(key, Tables.Gold, counts[file], new FileInfo(target).Length, year);
                 added.Add(data);
                 _added.Add(data); // at once: a batch that fails later discards what it already moved
+                await faults.AtAsync(FaultPoint.AfterGoldMove, cancellationToken).ConfigureAwait(false);
             }
             return (expected, added);
         }
@@ -331,6 +336,7 @@ public sealed partial class DuckDbTransform(
                 var key = LakeLayout.Quarantine(group.Key, work.Seq);
                 await CopyToLakeAsync($"(SELECT * FROM quarantine_rows WHERE entity = {DuckDbSession.Literal(group.Key.Name())} ORDER BY source_key, line)", key, cancellationToken).ConfigureAwait(false);
                 _added.Add(new DataFile(key, Tables.Quarantine, group.Count(), new FileInfo(lake.PathOf(key)).Length));
+                await faults.AtAsync(FaultPoint.AfterQuarantineWrite, cancellationToken).ConfigureAwait(false);
             }
         }
 

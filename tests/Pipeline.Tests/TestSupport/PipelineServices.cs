@@ -8,7 +8,7 @@ namespace SpotifyWorker.Pipeline.Tests.TestSupport;
 /// <summary>The production wiring (AddPipeline) over a lake folder, as one worker process would have it.</summary>
 public static class PipelineServices
 {
-    public static ServiceProvider Create(string lake, IDictionary<string, string?>? settings = null, ILoggerProvider? logs = null, Action<IServiceCollection>? configure = null)
+    public static ServiceProvider Create(string lake, IEnumerable<KeyValuePair<string, string?>>? settings = null, ILoggerProvider? logs = null, Action<IServiceCollection>? configure = null)
     {
         var configuration = new ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Pipeline:Lake"] = lake, ["Pipeline:DuckDb:MemoryLimit"] = "256MB" })

@@ -12,7 +12,10 @@ public sealed partial class WorkerProcess : IDisposable
 
     private WorkerProcess(Process process) => _process = process;
 
-    public static WorkerProcess Start(params string[] args)
+    public static WorkerProcess Start(params string[] args) => Start(new Dictionary<string, string>(), args);
+
+    /// <summary>Starts the executable with extra environment variables (for example the test-only fault injector's).</summary>
+    public static WorkerProcess Start(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -21,6 +24,7 @@ public sealed partial class WorkerProcess : IDisposable
             UseShellExecute = false,
             WorkingDirectory = AppContext.BaseDirectory,
         };
+        foreach (var (name, value) in environment) info.Environment[name] = value;
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "SpotifyWorker.dll"));
         foreach (var arg in args) info.ArgumentList.Add(arg);
         var process = new Process { StartInfo = info };
@@ -40,6 +44,9 @@ public sealed partial class WorkerProcess : IDisposable
         var exit = await worker.WaitForExitAsync(timeout);
         return (exit, worker.Stdout, worker.Stderr);
     }
+
+    /// <summary>The process id, for /proc/&lt;pid&gt;/status and /proc/&lt;pid&gt;/fd.</summary>
+    public int Id => _process.Id;
 
     public IReadOnlyList<string> Stdout => [.. _stdout];
 

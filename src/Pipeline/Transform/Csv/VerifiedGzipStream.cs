@@ -17,7 +17,8 @@ public sealed class VerifiedGzipStream : Stream
     private readonly GCHandle _inputHandle;
     private IntPtr _zstream;
     private int _inputStart, _inputEnd;
-    private bool _memberEnded, _innerEnded, _finished, _sawData;
+    private bool _memberEnded, _innerEnded, _finished, _sawData, _atMemberStart = true;
+    private int _members;
 
     public VerifiedGzipStream(Stream inner)
     {
@@ -51,6 +52,7 @@ public sealed class VerifiedGzipStream : Stream
                 }
                 Check(Zlib.inflateReset(_zstream), "inflateReset");
                 _memberEnded = false;
+                _atMemberStart = true;
             }
             if (_inputStart == _inputEnd && _innerEnded)
             {
@@ -75,12 +77,20 @@ public sealed class VerifiedGzipStream : Stream
                 var produced = buffer.Length - (int)z.AvailOut;
                 _inputStart += consumed;
                 _sawData |= consumed > 0;
-                if (result == ZStreamEnd) _memberEnded = true;
+                if (result == ZStreamEnd)
+                {
+                    _memberEnded = true;
+                    _members++;
+                }
                 else if (result != ZOk && result != ZBufError)
                 {
                     var message = z.Msg == IntPtr.Zero ? $"zlib error {result}" : Marshal.PtrToStringAnsi(z.Msg);
-                    throw new InvalidDataException($"corrupt gzip: {message}");
+                    // gunzip only warns about such bytes and prints the data, so say what they are.
+                    throw new InvalidDataException(!_atMemberStart ? $"corrupt gzip: {message}"
+                        : _members == 0 ? $"not gzip: the file does not start with a gzip header ({message}); a plain CSV must not be named .gz"
+                        : $"trailing garbage: the bytes after gzip member {_members} are not another gzip member ({message}); gunzip reports them as \"trailing garbage ignored\"");
                 }
+                if (result is ZOk or ZStreamEnd) _atMemberStart = false;
                 if (produced > 0) return produced;
             }
         }

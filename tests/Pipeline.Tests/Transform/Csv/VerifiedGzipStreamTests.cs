@@ -57,8 +57,18 @@ public sealed class VerifiedGzipStreamTests
     }
 
     [Fact]
-    public void Read_NotGzip_Throws() =>
-        Assert.Throws<InvalidDataException>(() => Decompress(Encoding.UTF8.GetBytes("id,name\n1,x\n")));
+    public void Read_NotGzip_ThrowsSayingItIsNotGzip()
+    {
+        var error = Assert.Throws<InvalidDataException>(() => Decompress(Encoding.UTF8.GetBytes("id,name\n1,x\n")));
+        Assert.StartsWith("not gzip:", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Read_BytesAfterLastMember_ThrowsNamingTrailingGarbage()
+    {
+        var error = Assert.Throws<InvalidDataException>(() => Decompress([.. Gzip(Payload), .. Encoding.UTF8.GetBytes("junk")]));
+        Assert.StartsWith("trailing garbage: the bytes after gzip member 1 ", error.Message, StringComparison.Ordinal);
+    }
 
     [Fact]
     public void Read_EmptyInput_IsEmptyFile() => Assert.Empty(Decompress([]));
