@@ -36,6 +36,9 @@ public sealed class S3ObjectStore : IObjectStore
 
     public string Bucket => _bucket;
 
+    /// <summary>Keys per listing page; S3's maximum (1000) unless a test wants to see paging with few keys.</summary>
+    internal int? PageSize { get; init; }
+
     public string Prefix => _prefix;
 
     public string Describe(string key) => $"s3://{_bucket}/{_prefix}{key}";
@@ -50,6 +53,7 @@ public sealed class S3ObjectStore : IObjectStore
             BucketName = _bucket,
             Prefix = _prefix + prefix,
             StartAfter = startAfter is null ? null : _prefix + startAfter,
+            MaxKeys = PageSize,
             ExpectedBucketOwner = _settings.ExpectedBucketOwner,
         };
         do
