@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Http.Json;
 using System.Net.Sockets;
 using Amazon.Runtime;
 using Xunit;
@@ -93,7 +92,7 @@ public sealed class MotoServer : IAsyncLifetime
     public async Task SetTransitionAsync(string model, string progression, int times = 1_000_000)
     {
         object transition = progression == "manual" ? new { progression, times } : new { progression };
-        using var response = await Http.PostAsJsonAsync(Url + "/moto-api/state-manager/set-transition", new { model_name = model, transition });
+        using var response = await Http.PostAsync(Url + "/moto-api/state-manager/set-transition", Json(new { model_name = model, transition }));
         response.EnsureSuccessStatusCode();
     }
 
@@ -113,9 +112,12 @@ public sealed class MotoServer : IAsyncLifetime
                 },
             },
         };
-        using var response = await Http.PostAsJsonAsync(Url + "/moto-api/static/athena/query-results", body);
+        using var response = await Http.PostAsync(Url + "/moto-api/static/athena/query-results", Json(body));
         if (response.StatusCode != HttpStatusCode.Created) response.EnsureSuccessStatusCode();
     }
+
+    // moto's API reads Content-Length, so the body is sent whole rather than chunked.
+    private static StringContent Json(object body) => new(System.Text.Json.JsonSerializer.Serialize(body), System.Text.Encoding.UTF8, "application/json");
 
     public ValueTask DisposeAsync()
     {
