@@ -90,6 +90,46 @@ public sealed class AwsPipelineTests(MotoServer moto) : IClassFixture<MotoServer
     }
 
     [Fact]
+    public async Task RunOnce_ThroughThrottlingErrorsResetsAndSlowAnswers_StillCommitsTheSameGold()
+    {
+        await GenerateRawAsync();
+        await using var glue = new GlueJobSimulator(moto, _aws);
+        await using var proxy = new FaultProxy(moto.Port, FaultPlans.Every(3, 150,
+            new Fault(FaultKind.Throttle), new Fault(FaultKind.ServerError), new Fault(FaultKind.Reset), new Fault(FaultKind.Slow, TimeSpan.FromMilliseconds(300))));
+        var options = new MotoAws(proxy.Url, "lake/").Options;
+        await using var worker = AwsWorker.Build(options, new Dictionary<string, string?> { ["Pipeline:Batch:MaxFiles"] = "6" });
+
+        var summary = await RunAsync(worker, Ct);
+
+        Assert.Null(glue.Failure);
+        Assert.True(summary.Outcome == RunOutcome.Succeeded, summary.Error);
+        Assert.InRange(proxy.Log.Count(l => l.Fault != FaultKind.None), 40, 150);
+        Assert.All(new[] { FaultKind.Throttle, FaultKind.ServerError, FaultKind.Reset, FaultKind.Slow }, k => Assert.True(proxy.Count(k) >= 10, $"{k}: {proxy.Count(k)}"));
+        Assert.Contains(proxy.Log, l => l.Fault != FaultKind.None && l.Request.IsS3);
+        Assert.Contains(proxy.Log, l => l.Fault != FaultKind.None && l.Request.Target?.StartsWith("AWSGlue.", StringComparison.Ordinal) == true);
+        Assert.Contains(proxy.Log, l => l.Fault != FaultKind.None && l.Request.Target?.StartsWith("AmazonAthena.", StringComparison.Ordinal) == true);
+        Assert.Equal(summary.Batches.Count, await JobRunCountAsync());
+        using var mirror = await AwsWorker.MirrorAsync(_aws, Ct);
+        Assert.Equal(await LocalGoldAsync(), await mirror.GoldAsync());
+    }
+
+    [Fact]
+    public async Task RunOnce_AccessDeniedOnTheRawBucket_FailsAtOnceNamingTheError()
+    {
+        await GenerateRawAsync();
+        await using var proxy = new FaultProxy(moto.Port, FaultPlans.Always(new Fault(FaultKind.AccessDenied), r => r.Path.StartsWith("/" + MotoAws.RawBucket, StringComparison.Ordinal)));
+        await using var worker = AwsWorker.Build(new MotoAws(proxy.Url, "lake/").Options);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var summary = await RunAsync(worker, Ct);
+
+        Assert.Equal(RunOutcome.Failed, summary.Outcome);
+        Assert.Contains("Access Denied", summary.Error, StringComparison.Ordinal);
+        Assert.Equal(1, proxy.Count(FaultKind.AccessDenied)); // a permanent error is not retried
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10), clock.Elapsed.ToString());
+    }
+
+    [Fact]
     public async Task Query_AwsBackend_ReturnsTypedRowsThroughAthena()
     {
         await moto.AddAthenaResultsAsync(
