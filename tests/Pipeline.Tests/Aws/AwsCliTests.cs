@@ -8,26 +8,18 @@ using Xunit;
 namespace SpotifyWorker.Pipeline.Tests.Aws;
 
 /// <summary>The CLI verbs with Pipeline:Backend=aws pointed at moto, configured the way a deployment configures them.</summary>
-public sealed class AwsCliTests(MotoServer moto) : IClassFixture<MotoServer>, IAsyncLifetime
+public sealed class AwsCliTests(MotoServer moto) : MotoTest(moto)
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-    private MotoAws _aws = null!;
-
-    public async ValueTask InitializeAsync()
+    protected override async Task SetUpAsync()
     {
-        await moto.ResetAsync();
-        _aws = new MotoAws(moto.Url);
-        await _aws.ProvisionAsync(Ct);
-        await _aws.CreateGoldTableAsync(MotoAws.GoldColumns, Ct);
-        await moto.SetTransitionAsync("glue::job_run", "manual");
-        await moto.SetTransitionAsync("glue::crawl", "immediate");
+        await Aws.CreateGoldTableAsync(MotoAws.GoldColumns, Ct);
+        await Moto.SetTransitionAsync("glue::job_run", "manual");
+        await Moto.SetTransitionAsync("glue::crawl", "immediate");
     }
-
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     private async Task<(int Exit, string Output, string Error)> CliAsync(params string[] args)
     {
-        var settings = AwsWorker.Settings(_aws.Options).Select(s => $"--{s.Key}={s.Value}");
+        var settings = AwsWorker.Settings(Aws.Options).Select(s => $"--{s.Key}={s.Value}");
         using var output = new StringWriter();
         using var error = new StringWriter();
         var exit = await WorkerCli.RunAsync([.. args, .. settings, "--log-format", "text"], output, error);
@@ -37,17 +29,17 @@ public sealed class AwsCliTests(MotoServer moto) : IClassFixture<MotoServer>, IA
     [Fact]
     public async Task Verbs_AwsBackendOnMoto_PlanRunOnceStatusAndQueryWork()
     {
-        var raw = new S3ObjectStore(_aws.S3, MotoAws.RawBucket, "", new S3StoreSettings(), TimeProvider.System);
+        var raw = new S3ObjectStore(Aws.S3, MotoAws.RawBucket, "", new S3StoreSettings(), TimeProvider.System);
         using (var stage = new TempDirectory())
         {
             await SpotifyDataGenerator.GenerateAsync(raw, "raw/", new GenerationOptions { Scale = 0.001, Drops = 1, Seed = 3, TempDirectory = stage.Path }, Ct);
         }
-        await using var glue = new GlueJobSimulator(moto, _aws);
+        await using var glue = new GlueJobSimulator(Moto, Aws);
 
         var plan = await CliAsync("plan");
         var run = await CliAsync("run-once");
         var status = await CliAsync("status", "--format", "json");
-        await moto.AddAthenaResultsAsync([("gold_rows", "bigint")], [["gold_rows"], ["42"]]);
+        await Moto.AddAthenaResultsAsync([("gold_rows", "bigint")], [["gold_rows"], ["42"]]);
         var query = await CliAsync("query", "SELECT count(*) AS gold_rows FROM spotify_tracks", "--format", "csv");
 
         Assert.True(plan.Exit == 0, plan.Error);

@@ -17,28 +17,21 @@ namespace SpotifyWorker.Pipeline.Tests.Aws;
 /// <see cref="GlueJobSimulator"/> plays with the same SQL, the Glue crawler, Athena views and queries. Its gold
 /// table must equal a local run's over the same drops.
 /// </summary>
-public sealed class AwsPipelineTests(MotoServer moto) : IClassFixture<MotoServer>, IAsyncLifetime
+public sealed class AwsPipelineTests(MotoServer moto) : MotoTest(moto, "lake/")
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
     private static readonly GenerationOptions Drops = new() { Scale = 0.002, Drops = 3, Seed = 11, Dirty = true, MaxParallelism = 2 };
-    private MotoAws _aws = null!;
 
-    public async ValueTask InitializeAsync()
+    protected override async Task SetUpAsync()
     {
-        await moto.ResetAsync();
-        _aws = new MotoAws(moto.Url, "lake/");
-        await _aws.ProvisionAsync(Ct);
-        await _aws.CreateGoldTableAsync(MotoAws.GoldColumns, Ct);
-        await moto.SetTransitionAsync("glue::job_run", "manual");
-        await moto.SetTransitionAsync("glue::crawl", "immediate");
-        await moto.SetTransitionAsync("athena::execution", "immediate");
+        await Aws.CreateGoldTableAsync(MotoAws.GoldColumns, Ct);
+        await Moto.SetTransitionAsync("glue::job_run", "manual");
+        await Moto.SetTransitionAsync("glue::crawl", "immediate");
+        await Moto.SetTransitionAsync("athena::execution", "immediate");
     }
-
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     private async Task<GenerationReport> GenerateRawAsync()
     {
-        var raw = new S3ObjectStore(_aws.S3, MotoAws.RawBucket, "", new S3StoreSettings(), TimeProvider.System);
+        var raw = new S3ObjectStore(Aws.S3, MotoAws.RawBucket, "", new S3StoreSettings(), TimeProvider.System);
         using var stage = new TempDirectory();
         return await SpotifyDataGenerator.GenerateAsync(raw, "raw/", Drops with { TempDirectory = stage.Path }, Ct);
     }
@@ -51,7 +44,7 @@ public sealed class AwsPipelineTests(MotoServer moto) : IClassFixture<MotoServer
         return await local.GoldAsync();
     }
 
-    private async Task<int> JobRunCountAsync() => (await _aws.Glue.GetJobRunsAsync(new GetJobRunsRequest { JobName = MotoAws.JobName }, Ct)).JobRuns?.Count ?? 0;
+    private async Task<int> JobRunCountAsync() => (await Aws.Glue.GetJobRunsAsync(new GetJobRunsRequest { JobName = MotoAws.JobName }, Ct)).JobRuns?.Count ?? 0;
 
     private static async Task<RunSummary> RunAsync(ServiceProvider worker, CancellationToken cancellationToken)
     {
@@ -63,8 +56,8 @@ public sealed class AwsPipelineTests(MotoServer moto) : IClassFixture<MotoServer
     public async Task RunOnce_GeneratedDrops_CommitsTheSameGoldAsTheLocalBackendAndRefreshesCatalogAndViews()
     {
         await GenerateRawAsync();
-        await using var glue = new GlueJobSimulator(moto, _aws);
-        await using var worker = AwsWorker.Build(_aws.Options, new Dictionary<string, string?> { ["Pipeline:Batch:MaxFiles"] = "5" });
+        await using var glue = new GlueJobSimulator(Moto, Aws);
+        await using var worker = AwsWorker.Build(Aws.Options, new Dictionary<string, string?> { ["Pipeline:Batch:MaxFiles"] = "5" });
 
         var summary = await RunAsync(worker, Ct);
 
@@ -74,10 +67,10 @@ public sealed class AwsPipelineTests(MotoServer moto) : IClassFixture<MotoServer
         Assert.Equal(summary.Batches.Count, await JobRunCountAsync());
         Assert.Contains("views.scanned_bytes", summary.StepSeconds.Keys);
         Assert.Contains("transform.glue_run", summary.StepSeconds.Keys);
-        using var mirror = await AwsWorker.MirrorAsync(_aws, Ct);
+        using var mirror = await AwsWorker.MirrorAsync(Aws, Ct);
         Assert.Equal(await LocalGoldAsync(), await mirror.GoldAsync());
 
-        var crawler = (await _aws.Glue.GetCrawlerAsync(new GetCrawlerRequest { Name = MotoAws.CrawlerName }, Ct)).Crawler;
+        var crawler = (await Aws.Glue.GetCrawlerAsync(new GetCrawlerRequest { Name = MotoAws.CrawlerName }, Ct)).Crawler;
         Assert.NotNull(crawler.LastCrawl);
         var views = await AthenaQueriesAsync();
         Assert.Equal(AnalyticsViews.All.Select(v => v.Name).Order(), views.Where(q => q.StartsWith("CREATE OR REPLACE VIEW", StringComparison.Ordinal)).Select(ViewName).Order());
@@ -93,8 +86,8 @@ public sealed class AwsPipelineTests(MotoServer moto) : IClassFixture<MotoServer
     public async Task RunOnce_ThroughThrottlingErrorsResetsAndSlowAnswers_StillCommitsTheSameGold()
     {
         await GenerateRawAsync();
-        await using var glue = new GlueJobSimulator(moto, _aws);
-        await using var proxy = new FaultProxy(moto.Port, FaultPlans.Every(3, 150,
+        await using var glue = new GlueJobSimulator(Moto, Aws);
+        await using var proxy = new FaultProxy(Moto.Port, FaultPlans.Every(3, 150,
             new Fault(FaultKind.Throttle), new Fault(FaultKind.ServerError), new Fault(FaultKind.Reset), new Fault(FaultKind.Slow, TimeSpan.FromMilliseconds(300))));
         var options = new MotoAws(proxy.Url, "lake/").Options;
         await using var worker = AwsWorker.Build(options, new Dictionary<string, string?> { ["Pipeline:Batch:MaxFiles"] = "6" });
@@ -109,7 +102,7 @@ public sealed class AwsPipelineTests(MotoServer moto) : IClassFixture<MotoServer
         Assert.Contains(proxy.Log, l => l.Fault != FaultKind.None && l.Request.Target?.StartsWith("AWSGlue.", StringComparison.Ordinal) == true);
         Assert.Contains(proxy.Log, l => l.Fault != FaultKind.None && l.Request.Target?.StartsWith("AmazonAthena.", StringComparison.Ordinal) == true);
         Assert.Equal(summary.Batches.Count, await JobRunCountAsync());
-        using var mirror = await AwsWorker.MirrorAsync(_aws, Ct);
+        using var mirror = await AwsWorker.MirrorAsync(Aws, Ct);
         Assert.Equal(await LocalGoldAsync(), await mirror.GoldAsync());
     }
 
@@ -117,7 +110,7 @@ public sealed class AwsPipelineTests(MotoServer moto) : IClassFixture<MotoServer
     public async Task RunOnce_AccessDeniedOnTheRawBucket_FailsAtOnceNamingTheError()
     {
         await GenerateRawAsync();
-        await using var proxy = new FaultProxy(moto.Port, FaultPlans.Always(new Fault(FaultKind.AccessDenied), r => r.Path.StartsWith("/" + MotoAws.RawBucket, StringComparison.Ordinal)));
+        await using var proxy = new FaultProxy(Moto.Port, FaultPlans.Always(new Fault(FaultKind.AccessDenied), r => r.Path.StartsWith("/" + MotoAws.RawBucket, StringComparison.Ordinal)));
         await using var worker = AwsWorker.Build(new MotoAws(proxy.Url, "lake/").Options);
         var clock = System.Diagnostics.Stopwatch.StartNew();
 
@@ -132,10 +125,10 @@ public sealed class AwsPipelineTests(MotoServer moto) : IClassFixture<MotoServer
     [Fact]
     public async Task Query_AwsBackend_ReturnsTypedRowsThroughAthena()
     {
-        await moto.AddAthenaResultsAsync(
+        await Moto.AddAthenaResultsAsync(
             [("artist_name", "varchar"), ("followers", "bigint"), ("follower_rank", "integer"), ("explicit_share", "double"), ("first_release", "date")],
             [["artist_name", "followers", "follower_rank", "explicit_share", "first_release"], ["Ana", "1200", "1", "0.25", "2001-02-03"], ["Bo", null, "2", "0.5", "1999-01-01"]]);
-        await using var worker = AwsWorker.Build(_aws.Options);
+        await using var worker = AwsWorker.Build(Aws.Options);
 
         var result = await worker.GetRequiredService<IQueryEngine>().QueryAsync("SELECT * FROM top_artists_by_followers", Ct);
 
@@ -151,17 +144,17 @@ public sealed class AwsPipelineTests(MotoServer moto) : IClassFixture<MotoServer
     public async Task RunOnce_WorkerDiesWhileGlueRuns_SuccessorReattachesThroughTheLeaseWithoutASecondRun()
     {
         await GenerateRawAsync();
-        await using var glue = new GlueJobSimulator(moto, _aws) { Enabled = false };
+        await using var glue = new GlueJobSimulator(Moto, Aws) { Enabled = false };
         await KillWorkerWhileJobRunsAsync();
 
-        await using var successor = AwsWorker.Build(_aws.Options);
+        await using var successor = AwsWorker.Build(Aws.Options);
         glue.Enabled = true;
         var summary = await RunAsync(successor, Ct);
 
         Assert.Null(glue.Failure);
         Assert.True(summary.Outcome == RunOutcome.Succeeded, summary.Error);
         Assert.Equal(1, await JobRunCountAsync());
-        using var mirror = await AwsWorker.MirrorAsync(_aws, Ct);
+        using var mirror = await AwsWorker.MirrorAsync(Aws, Ct);
         Assert.Equal(await LocalGoldAsync(), await mirror.GoldAsync());
     }
 
@@ -169,11 +162,11 @@ public sealed class AwsPipelineTests(MotoServer moto) : IClassFixture<MotoServer
     public async Task RunOnce_LeaseLostButJobStillRunning_AdoptsTheRunningRunFoundByGetJobRuns()
     {
         await GenerateRawAsync();
-        await using var glue = new GlueJobSimulator(moto, _aws) { Enabled = false };
+        await using var glue = new GlueJobSimulator(Moto, Aws) { Enabled = false };
         await KillWorkerWhileJobRunsAsync();
-        await _aws.S3.DeleteObjectAsync(MotoAws.LakeBucket, "lake/" + LeaseManager.Key, Ct); // no lease to inherit
+        await Aws.S3.DeleteObjectAsync(MotoAws.LakeBucket, "lake/" + LeaseManager.Key, Ct); // no lease to inherit
 
-        await using var successor = AwsWorker.Build(_aws.Options);
+        await using var successor = AwsWorker.Build(Aws.Options);
         glue.Enabled = true;
         var summary = await RunAsync(successor, Ct);
 
@@ -184,7 +177,7 @@ public sealed class AwsPipelineTests(MotoServer moto) : IClassFixture<MotoServer
     /// <summary>Runs a worker until its Glue job run has started, then stops it the way a killed task stops.</summary>
     private async Task KillWorkerWhileJobRunsAsync()
     {
-        await using var first = AwsWorker.Build(_aws.Options);
+        await using var first = AwsWorker.Build(Aws.Options);
         using var kill = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var running = RunAsync(first, kill.Token);
         while (await JobRunCountAsync() == 0) await Task.Delay(50, Ct);
@@ -192,18 +185,18 @@ public sealed class AwsPipelineTests(MotoServer moto) : IClassFixture<MotoServer
         await kill.CancelAsync();
         var summary = await running;
         Assert.Equal(RunOutcome.Cancelled, summary.Outcome);
-        var lease = await new S3ObjectStore(_aws.S3, MotoAws.LakeBucket, "lake/", new S3StoreSettings(), TimeProvider.System).ReadJsonAsync<LeaseDocument>(LeaseManager.Key, Ct);
+        var lease = await new S3ObjectStore(Aws.S3, MotoAws.LakeBucket, "lake/", new S3StoreSettings(), TimeProvider.System).ReadJsonAsync<LeaseDocument>(LeaseManager.Key, Ct);
         Assert.NotNull(lease.JobRunId);
     }
 
     private async Task<IReadOnlyList<string>> AthenaQueriesAsync()
     {
-        var athena = _aws.Json("athena", "AmazonAthena");
+        var athena = Aws.Json("athena", "AmazonAthena");
         var ids = await athena.SendAsync<object, JsonElement>("ListQueryExecutions", new { }, Ct);
         var queries = new List<string>();
         foreach (var id in ids.GetProperty("QueryExecutionIds").EnumerateArray())
         {
-            var execution = await _aws.Athena.GetQueryExecutionAsync(new(id.GetString()!), Ct);
+            var execution = await Aws.Athena.GetQueryExecutionAsync(new(id.GetString()!), Ct);
             queries.Add(execution.QueryExecution.Query!);
         }
         return queries;

@@ -12,18 +12,8 @@ namespace SpotifyWorker.Pipeline.Tests.Aws;
 /// <summary>
 /// Transient errors injected by a proxy in front of moto are retried, within bounds; permanent ones are not.
 /// </summary>
-public sealed class AwsRetryTests(MotoServer moto) : IClassFixture<MotoServer>, IAsyncLifetime
+public sealed class AwsRetryTests(MotoServer moto) : MotoTest(moto)
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-
-    public async ValueTask InitializeAsync()
-    {
-        await moto.ResetAsync();
-        await new MotoAws(moto.Url).ProvisionAsync(Ct);
-    }
-
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-
     private static bool IsGlue(ProxiedRequest r) => r.Target?.StartsWith("AWSGlue.", StringComparison.Ordinal) == true;
 
     private static GetJobRunsRequest Runs => new() { JobName = MotoAws.JobName };
@@ -31,7 +21,7 @@ public sealed class AwsRetryTests(MotoServer moto) : IClassFixture<MotoServer>, 
     [Fact]
     public async Task GlueCall_ThrottlingStorm_IsRetriedAndSucceeds()
     {
-        await using var proxy = new FaultProxy(moto.Port, FaultPlans.First(4, new Fault(FaultKind.Throttle), IsGlue));
+        await using var proxy = new FaultProxy(Moto.Port, FaultPlans.First(4, new Fault(FaultKind.Throttle), IsGlue));
         var glue = new MotoAws(proxy.Url).Glue;
 
         var runs = await glue.GetJobRunsAsync(Runs, Ct);
@@ -44,7 +34,7 @@ public sealed class AwsRetryTests(MotoServer moto) : IClassFixture<MotoServer>, 
     [Fact]
     public async Task GlueCall_ServerErrorsResetsAndSlowAnswers_AreRetriedAndSucceed()
     {
-        await using var proxy = new FaultProxy(moto.Port, FaultPlans.Sequence(IsGlue,
+        await using var proxy = new FaultProxy(Moto.Port, FaultPlans.Sequence(IsGlue,
             new Fault(FaultKind.ServerError), new Fault(FaultKind.Reset), new Fault(FaultKind.Slow, TimeSpan.FromSeconds(3)), new Fault(FaultKind.ServerError), new Fault(FaultKind.Reset)));
         var glue = new MotoAws(proxy.Url, configure: o => o.Retry.AttemptTimeout = TimeSpan.FromMilliseconds(700)).Glue;
 
@@ -57,7 +47,7 @@ public sealed class AwsRetryTests(MotoServer moto) : IClassFixture<MotoServer>, 
     [Fact]
     public async Task GlueCall_PermanentlyThrottled_FailsWithinTotalTimeoutNamingTheErrorCode()
     {
-        await using var proxy = new FaultProxy(moto.Port, FaultPlans.Always(new Fault(FaultKind.Throttle)));
+        await using var proxy = new FaultProxy(Moto.Port, FaultPlans.Always(new Fault(FaultKind.Throttle)));
         var glue = new MotoAws(proxy.Url, configure: o => o.Retry = new AwsRetryOptions
         {
             MaxAttempts = 100, BaseDelay = TimeSpan.FromMilliseconds(50), MaxDelay = TimeSpan.FromMilliseconds(400),
@@ -77,7 +67,7 @@ public sealed class AwsRetryTests(MotoServer moto) : IClassFixture<MotoServer>, 
     [Fact]
     public async Task GlueCall_TooManyAttempts_StopsAtMaxAttempts()
     {
-        await using var proxy = new FaultProxy(moto.Port, FaultPlans.Always(new Fault(FaultKind.ServerError)));
+        await using var proxy = new FaultProxy(Moto.Port, FaultPlans.Always(new Fault(FaultKind.ServerError)));
         var glue = new MotoAws(proxy.Url, configure: o => o.Retry.MaxAttempts = 3).Glue;
 
         var e = await Assert.ThrowsAsync<AwsRetriesExhaustedException>(() => glue.GetJobRunsAsync(Runs, Ct));
@@ -90,7 +80,7 @@ public sealed class AwsRetryTests(MotoServer moto) : IClassFixture<MotoServer>, 
     [Fact]
     public async Task GlueCall_AccessDenied_FailsAtOnceWithoutRetry()
     {
-        await using var proxy = new FaultProxy(moto.Port, FaultPlans.Always(new Fault(FaultKind.AccessDenied)));
+        await using var proxy = new FaultProxy(Moto.Port, FaultPlans.Always(new Fault(FaultKind.AccessDenied)));
         var glue = new MotoAws(proxy.Url).Glue;
 
         var e = await Assert.ThrowsAsync<AccessDeniedException>(() => glue.GetJobRunsAsync(Runs, Ct));
@@ -103,7 +93,7 @@ public sealed class AwsRetryTests(MotoServer moto) : IClassFixture<MotoServer>, 
     [Fact]
     public async Task GlueCall_UnknownJob_MapsToEntityNotFoundWithoutRetry()
     {
-        var glue = new MotoAws(moto.Url).Glue;
+        var glue = new MotoAws(Moto.Url).Glue;
 
         var e = await Assert.ThrowsAsync<EntityNotFoundException>(() => glue.GetJobRunAsync(new GetJobRunRequest { JobName = "nope", RunId = "jr_x" }, Ct));
 
@@ -113,7 +103,7 @@ public sealed class AwsRetryTests(MotoServer moto) : IClassFixture<MotoServer>, 
     [Fact]
     public async Task S3Store_SlowDownResetsAnd500s_AreRetriedBySdkAndEveryRequestCarriesOwnerAndEncryption()
     {
-        await using var proxy = new FaultProxy(moto.Port, FaultPlans.Every(2, 4, new Fault(FaultKind.Throttle), new Fault(FaultKind.Reset), new Fault(FaultKind.ServerError)));
+        await using var proxy = new FaultProxy(Moto.Port, FaultPlans.Every(2, 4, new Fault(FaultKind.Throttle), new Fault(FaultKind.Reset), new Fault(FaultKind.ServerError)));
         var aws = new MotoAws(proxy.Url, configure: o => o.ExpectedBucketOwner = "123456789012");
         var store = new S3ObjectStore(aws.S3, MotoAws.LakeBucket, "", S3StoreSettings.From(aws.Options), TimeProvider.System);
 

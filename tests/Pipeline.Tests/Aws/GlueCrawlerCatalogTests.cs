@@ -8,20 +8,8 @@ using Xunit;
 namespace SpotifyWorker.Pipeline.Tests.Aws;
 
 /// <summary>The crawler catalog on moto (a crawl already running, schema changes) and on a stub (a failed crawl).</summary>
-public sealed class GlueCrawlerCatalogTests(MotoServer moto) : IClassFixture<MotoServer>, IAsyncLifetime
+public sealed class GlueCrawlerCatalogTests(MotoServer moto) : MotoTest(moto)
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-    private MotoAws _aws = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        await moto.ResetAsync();
-        _aws = new MotoAws(moto.Url);
-        await _aws.ProvisionAsync(Ct);
-    }
-
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-
     private static GlueCrawlerCatalog Catalog(MotoAws aws, ListLogger<GlueCrawlerCatalog>? logger = null) =>
         new(aws.Glue, Options.Create(aws.Options), TimeProvider.System, logger ?? new ListLogger<GlueCrawlerCatalog>());
 
@@ -30,23 +18,23 @@ public sealed class GlueCrawlerCatalogTests(MotoServer moto) : IClassFixture<Mot
     [Fact]
     public async Task RefreshAsync_CrawlerAlreadyRunning_WaitsForItThenCrawlsAgainAndReportsTheSchemaChange()
     {
-        await _aws.CreateGoldTableAsync(MotoAws.GoldColumns, Ct);
-        await moto.SetTransitionAsync("glue::crawl", "manual");
-        await _aws.Glue.StartCrawlerAsync(new StartCrawlerRequest { Name = MotoAws.CrawlerName }, Ct); // someone else's crawl
+        await Aws.CreateGoldTableAsync(MotoAws.GoldColumns, Ct);
+        await Moto.SetTransitionAsync("glue::crawl", "manual");
+        await Aws.Glue.StartCrawlerAsync(new StartCrawlerRequest { Name = MotoAws.CrawlerName }, Ct); // someone else's crawl
         var logger = new ListLogger<GlueCrawlerCatalog>();
 
-        var refresh = Catalog(_aws, logger).RefreshAsync(WithGold, Ct);
+        var refresh = Catalog(Aws, logger).RefreshAsync(WithGold, Ct);
         while (!logger.Events.Any(e => e.Message.Contains("already crawling", StringComparison.Ordinal)))
         {
             Assert.False(refresh.IsCompleted, refresh.Exception?.ToString());
             await Task.Delay(50, Ct);
         }
         // While it waits, the running crawl adds a column (as a crawl over new files would).
-        await _aws.UpdateGoldTableAsync([.. MotoAws.GoldColumns, ("lyrics_language", "string")], Ct);
-        await moto.SetTransitionAsync("glue::crawl", "immediate");
+        await Aws.UpdateGoldTableAsync([.. MotoAws.GoldColumns, ("lyrics_language", "string")], Ct);
+        await Moto.SetTransitionAsync("glue::crawl", "immediate");
         var result = await refresh;
 
-        var crawls = await _aws.GlueAsync("ListCrawls", new { CrawlerName = MotoAws.CrawlerName }, Ct);
+        var crawls = await Aws.GlueAsync("ListCrawls", new { CrawlerName = MotoAws.CrawlerName }, Ct);
         Assert.Equal(2, crawls.GetProperty("Crawls").GetArrayLength());
         Assert.Equal(["spotify_tracks"], result.Tables);
         var change = Assert.Single(result.Changes);
@@ -57,9 +45,9 @@ public sealed class GlueCrawlerCatalogTests(MotoServer moto) : IClassFixture<Mot
     [Fact]
     public async Task RefreshAsync_NoTableAfterCrawlButGoldCommitted_FailsNamingTheTable()
     {
-        await moto.SetTransitionAsync("glue::crawl", "immediate");
+        await Moto.SetTransitionAsync("glue::crawl", "immediate");
 
-        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => Catalog(_aws).RefreshAsync(WithGold, Ct));
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => Catalog(Aws).RefreshAsync(WithGold, Ct));
 
         Assert.Contains("spotify.spotify_tracks does not exist", e.Message, StringComparison.Ordinal);
     }

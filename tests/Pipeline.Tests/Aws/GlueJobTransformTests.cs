@@ -43,17 +43,20 @@ public sealed class GlueJobTransformTests : IDisposable
         ManifestState.Empty with { Seq = 2 },
         lease);
 
+    /// <summary>A Glue with no runs of the job, that starts jr_1 and reports it ended as <paramref name="end"/>.</summary>
+    private static AwsJsonStub StartsAndEnds(JobRun end) => new(r => r.Target switch
+    {
+        "AWSGlue.GetJobRuns" => (200, new GetJobRunsResponse([], null)),
+        "AWSGlue.StartJobRun" => (200, new StartJobRunResponse("jr_1")),
+        _ => (200, new GetJobRunResponse(end)),
+    });
+
     private static JobRun Run(string state, string? error = null) => new() { Id = "jr_1", JobRunState = state, ErrorMessage = error };
 
     [Fact]
     public async Task ExecuteAsync_JobRunFails_ThrowsWithGluesErrorMessageAndClearsTheLease()
     {
-        await using var stub = new AwsJsonStub(r => r.Target switch
-        {
-            "AWSGlue.GetJobRuns" => (200, new GetJobRunsResponse([], null)),
-            "AWSGlue.StartJobRun" => (200, new StartJobRunResponse("jr_1")),
-            _ => (200, new GetJobRunResponse(Run(JobRunState.Failed, "AnalysisException: cannot resolve 'x'"))),
-        });
+        await using var stub = StartsAndEnds(Run(JobRunState.Failed, "AnalysisException: cannot resolve 'x'"));
         var lease = new RecordingLease();
 
         var e = await Assert.ThrowsAsync<GlueJobRunFailedException>(() => Transform(stub.Url).ExecuteAsync(Work(2, lease), Ct));
@@ -65,12 +68,7 @@ public sealed class GlueJobTransformTests : IDisposable
     [Fact]
     public async Task ExecuteAsync_StartedRun_PassesTheBatchAsJobArguments()
     {
-        await using var stub = new AwsJsonStub(r => r.Target switch
-        {
-            "AWSGlue.GetJobRuns" => (200, new GetJobRunsResponse([], null)),
-            "AWSGlue.StartJobRun" => (200, new StartJobRunResponse("jr_1")),
-            _ => (200, new GetJobRunResponse(Run(JobRunState.Stopped))),
-        });
+        await using var stub = StartsAndEnds(Run(JobRunState.Stopped));
 
         await Assert.ThrowsAsync<GlueJobRunFailedException>(() => Transform(stub.Url).ExecuteAsync(Work(2, new RecordingLease()), Ct));
 
@@ -91,12 +89,7 @@ public sealed class GlueJobTransformTests : IDisposable
     [Fact]
     public async Task ExecuteAsync_ManyRawKeys_PassesAManifestObjectInsteadOfInlineKeys()
     {
-        await using var stub = new AwsJsonStub(r => r.Target switch
-        {
-            "AWSGlue.GetJobRuns" => (200, new GetJobRunsResponse([], null)),
-            "AWSGlue.StartJobRun" => (200, new StartJobRunResponse("jr_1")),
-            _ => (200, new GetJobRunResponse(Run(JobRunState.Timeout))),
-        });
+        await using var stub = StartsAndEnds(Run(JobRunState.Timeout));
         var work = Work(300, new RecordingLease(), keyPadding: new string('x', 30));
 
         await Assert.ThrowsAsync<GlueJobRunFailedException>(() => Transform(stub.Url).ExecuteAsync(work, Ct));

@@ -10,22 +10,10 @@ using Xunit;
 namespace SpotifyWorker.Pipeline.Tests.Aws;
 
 /// <summary>The S3 object store against moto: paging, conditional writes, multipart, encryption, the lake prefix.</summary>
-public sealed class S3ObjectStoreTests(MotoServer moto) : IClassFixture<MotoServer>, IAsyncLifetime
+public sealed class S3ObjectStoreTests(MotoServer moto) : MotoTest(moto)
 {
-    private static CancellationToken Ct => TestContext.Current.CancellationToken;
-    private MotoAws _aws = null!;
-
-    public async ValueTask InitializeAsync()
-    {
-        await moto.ResetAsync();
-        _aws = new MotoAws(moto.Url);
-        await _aws.ProvisionAsync(Ct);
-    }
-
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-
     private S3ObjectStore Store(string prefix = "", S3StoreSettings? settings = null, int? pageSize = null) =>
-        new(_aws.S3, MotoAws.LakeBucket, prefix, settings ?? new S3StoreSettings(), TimeProvider.System) { PageSize = pageSize };
+        new(Aws.S3, MotoAws.LakeBucket, prefix, settings ?? new S3StoreSettings(), TimeProvider.System) { PageSize = pageSize };
 
     private static MemoryStream Text(string text) => new(Encoding.UTF8.GetBytes(text));
 
@@ -117,8 +105,8 @@ public sealed class S3ObjectStoreTests(MotoServer moto) : IClassFixture<MotoServ
         await Store().PutAsync("a.json", Text("{}"), Ct);
         await Store(settings: new S3StoreSettings("aws:kms", "alias/spotify")).PutAsync("b.json", Text("{}"), Ct);
 
-        var sseS3 = await _aws.S3.GetObjectMetadataAsync(MotoAws.LakeBucket, "a.json", Ct);
-        var sseKms = await _aws.S3.GetObjectMetadataAsync(MotoAws.LakeBucket, "b.json", Ct);
+        var sseS3 = await Aws.S3.GetObjectMetadataAsync(MotoAws.LakeBucket, "a.json", Ct);
+        var sseKms = await Aws.S3.GetObjectMetadataAsync(MotoAws.LakeBucket, "b.json", Ct);
 
         Assert.Equal(ServerSideEncryptionMethod.AES256, sseS3.ServerSideEncryptionMethod);
         Assert.Equal(ServerSideEncryptionMethod.AWSKMS, sseKms.ServerSideEncryptionMethod);
@@ -131,7 +119,7 @@ public sealed class S3ObjectStoreTests(MotoServer moto) : IClassFixture<MotoServ
         var store = Store("lake/");
         await store.PutAsync("silver/artists/batch=1/part-a.parquet", Text("a"), Ct);
 
-        var raw = await _aws.S3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = MotoAws.LakeBucket }, Ct);
+        var raw = await Aws.S3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = MotoAws.LakeBucket }, Ct);
         var listed = await store.ListAsync("silver/", cancellationToken: Ct).Select(i => i.Key).ToListAsync(Ct);
 
         Assert.Equal(["lake/silver/artists/batch=1/part-a.parquet"], raw.S3Objects.Select(o => o.Key));
