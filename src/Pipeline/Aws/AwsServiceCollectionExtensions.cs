@@ -31,7 +31,9 @@ public static class AwsServiceCollectionExtensions
         // environment, profile, web identity, ECS task role, EC2 instance profile. Session tokens included.
         services.TryAddSingleton<AWSCredentials>(_ => DefaultAWSCredentialsIdentityResolver.GetCredentials());
         services.TryAddSingleton<IAmazonS3>(sp => CreateS3Client(sp.GetRequiredService<IOptions<AwsOptions>>().Value, sp.GetRequiredService<AWSCredentials>()));
-        services.TryAddSingleton(_ => new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan });
+        // A connection pool of its own (not a bare HttpClient registration another feature might also make);
+        // attempt and total timeouts are the retry policy's, so the client itself never times out.
+        services.TryAddSingleton(_ => new AwsHttpTransport(new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan }));
         services.TryAddSingleton<IGlueClient>(sp => new GlueClient(JsonClient(sp, "glue", "AWSGlue")));
         services.TryAddSingleton<IAthenaClient>(sp => new AthenaClient(JsonClient(sp, "athena", "AmazonAthena")));
         services.TryAddSingleton<GlueJobTransform>();
@@ -84,7 +86,7 @@ public static class AwsServiceCollectionExtensions
         var aws = services.GetRequiredService<IOptions<AwsOptions>>().Value;
         var region = AwsRegion.Resolve(aws) ?? throw new InvalidOperationException("Pipeline:Aws:Region is not set and AWS_REGION is empty");
         return new AwsJsonClient(
-            services.GetRequiredService<HttpClient>(),
+            services.GetRequiredService<AwsHttpTransport>().Client,
             AwsEndpoint.For(aws, region, signingName, targetPrefix),
             services.GetRequiredService<AWSCredentials>(),
             aws.Retry,
@@ -92,3 +94,6 @@ public static class AwsServiceCollectionExtensions
             services.GetRequiredService<ILoggerFactory>().CreateLogger("SpotifyWorker.Pipeline.Aws." + targetPrefix));
     }
 }
+
+/// <summary>The HTTP connection pool of the Glue and Athena clients.</summary>
+public sealed record AwsHttpTransport(HttpClient Client);
