@@ -7,7 +7,7 @@ namespace SpotifyWorker.Pipeline.Aws;
 /// configured here: they come from the SDK's default chain (environment, profile, ECS task role).
 /// Buckets, Glue names and the region are required only with the aws backend (see <see cref="AwsOptionsValidator"/>).
 /// </summary>
-public sealed class AwsOptions : IValidatableObject
+public sealed class AwsOptions
 {
     public const string Section = "Pipeline:Aws";
 
@@ -77,25 +77,13 @@ public sealed class AwsOptions : IValidatableObject
 
     /// <summary>Retries of transient AWS errors (section <c>Pipeline:Aws:Retry</c>).</summary>
     public AwsRetryOptions Retry { get; set; } = new();
-
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
-    {
-        foreach (var (name, value) in new[] { (nameof(JobPollInterval), JobPollInterval), (nameof(JobTimeout), JobTimeout), (nameof(CrawlerTimeout), CrawlerTimeout), (nameof(QueryTimeout), QueryTimeout) })
-        {
-            if (value <= TimeSpan.Zero) yield return new ValidationResult("must be positive", [name]);
-        }
-        if (KmsKeyId is not null && ServerSideEncryption != "aws:kms")
-        {
-            yield return new ValidationResult("is only used with Pipeline:Aws:ServerSideEncryption = aws:kms", [nameof(KmsKeyId)]);
-        }
-    }
 }
 
 /// <summary>
 /// Retries of transient AWS errors (throttling, 5xx, timeouts, connection resets) with jittered exponential
 /// backoff. Permanent errors (access denied, validation) are never retried.
 /// </summary>
-public sealed class AwsRetryOptions : IValidatableObject
+public sealed class AwsRetryOptions
 {
     /// <summary>Most attempts of one request, the first included. Default 8.</summary>
     [Range(1, 100)]
@@ -112,12 +100,4 @@ public sealed class AwsRetryOptions : IValidatableObject
 
     /// <summary>Longest time one attempt may take before it counts as a (transient) timeout. Default 1 minute.</summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromMinutes(1);
-
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
-    {
-        if (BaseDelay <= TimeSpan.Zero) yield return new ValidationResult("must be positive", [nameof(BaseDelay)]);
-        if (MaxDelay < BaseDelay) yield return new ValidationResult("must be at least Pipeline:Aws:Retry:BaseDelay", [nameof(MaxDelay)]);
-        if (TotalTimeout <= TimeSpan.Zero) yield return new ValidationResult("must be positive", [nameof(TotalTimeout)]);
-        if (AttemptTimeout <= TimeSpan.Zero || AttemptTimeout > TotalTimeout) yield return new ValidationResult("must be positive and at most Pipeline:Aws:Retry:TotalTimeout", [nameof(AttemptTimeout)]);
-    }
 }

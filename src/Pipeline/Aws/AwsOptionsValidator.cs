@@ -1,3 +1,4 @@
+using System.Globalization;
 using Amazon.Runtime;
 using Microsoft.Extensions.Options;
 using SpotifyWorker.Pipeline.Orchestration;
@@ -19,6 +20,7 @@ public sealed class AwsOptionsValidator(IOptions<PipelineOptions> pipeline) : IV
         var failures = new List<string>();
         Collect(Annotations.Validate(name, options), failures);
         Collect(RetryAnnotations.Validate(name, options.Retry), failures);
+        failures.AddRange(Rules(options));
         Require(failures, nameof(AwsOptions.RawBucket), options.RawBucket);
         Require(failures, nameof(AwsOptions.LakeBucket), options.LakeBucket);
         Require(failures, nameof(AwsOptions.GlueJobName), options.GlueJobName);
@@ -29,6 +31,24 @@ public sealed class AwsOptionsValidator(IOptions<PipelineOptions> pipeline) : IV
             failures.Add($"{AwsOptions.Section}:{nameof(AwsOptions.Region)} = '(empty)': is required with Pipeline:Backend=aws (set it, or AWS_REGION)");
         }
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    // Checked here rather than in IValidatableObject, which DataAnnotations skips once an attribute fails:
+    // whoever deploys should read every wrong setting in one go.
+    private static IEnumerable<string> Rules(AwsOptions o)
+    {
+        string Fail(string key, object value, string problem) =>
+            $"{AwsOptions.Section}:{key} = '{(value is IFormattable f ? f.ToString(null, CultureInfo.InvariantCulture) : value)}': {problem}";
+        foreach (var (key, value) in new[] { (nameof(o.JobPollInterval), o.JobPollInterval), (nameof(o.JobTimeout), o.JobTimeout), (nameof(o.CrawlerTimeout), o.CrawlerTimeout), (nameof(o.QueryTimeout), o.QueryTimeout) })
+        {
+            if (value <= TimeSpan.Zero) yield return Fail(key, value, "must be positive");
+        }
+        if (o.KmsKeyId is not null && o.ServerSideEncryption != "aws:kms") yield return Fail(nameof(o.KmsKeyId), o.KmsKeyId, "is only used with Pipeline:Aws:ServerSideEncryption = aws:kms");
+        var r = o.Retry;
+        if (r.BaseDelay <= TimeSpan.Zero) yield return Fail("Retry:" + nameof(r.BaseDelay), r.BaseDelay, "must be positive");
+        if (r.MaxDelay < r.BaseDelay) yield return Fail("Retry:" + nameof(r.MaxDelay), r.MaxDelay, "must be at least Pipeline:Aws:Retry:BaseDelay");
+        if (r.TotalTimeout <= TimeSpan.Zero) yield return Fail("Retry:" + nameof(r.TotalTimeout), r.TotalTimeout, "must be positive");
+        if (r.AttemptTimeout <= TimeSpan.Zero || r.AttemptTimeout > r.TotalTimeout) yield return Fail("Retry:" + nameof(r.AttemptTimeout), r.AttemptTimeout, "must be positive and at most Pipeline:Aws:Retry:TotalTimeout");
     }
 
     private static void Collect(ValidateOptionsResult result, List<string> failures)
