@@ -385,6 +385,14 @@ def main():
         "step_seconds": steps,
     }
     lake_put(args["output_key"], json.dumps(result, indent=2).encode("utf-8"))
+
+    # The staged copies of the raw files and Spark's staging output are as large as the batch: remove them now
+    # (the final files were copied out). The small documents stay until the worker has committed this batch.
+    for folder in ("stage/", "staging/"):
+        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=lake_bucket, Prefix=lake_prefix + job_folder + folder):
+            keys_to_delete = [{"Key": o["Key"]} for o in page.get("Contents", [])]
+            if keys_to_delete:
+                s3.delete_objects(Bucket=lake_bucket, Delete={"Objects": keys_to_delete, "Quiet": True})
     job.commit()
 
 

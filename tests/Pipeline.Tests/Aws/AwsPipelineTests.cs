@@ -67,6 +67,9 @@ public sealed class AwsPipelineTests(MotoServer moto) : MotoTest(moto, "lake/")
         Assert.Equal(summary.Batches.Count, await JobRunCountAsync());
         Assert.Contains("views.scanned_bytes", summary.StepSeconds.Keys);
         Assert.Contains("transform.glue_run", summary.StepSeconds.Keys);
+        var lake = new S3ObjectStore(Aws.S3, MotoAws.LakeBucket, "lake/", new S3StoreSettings(), TimeProvider.System);
+        var jobDocuments = await lake.ListAsync(GlueJobArguments.JobsPrefix, cancellationToken: Ct).Select(o => o.Key).ToListAsync(Ct);
+        Assert.All(jobDocuments, k => Assert.StartsWith($"{GlueJobArguments.JobsPrefix}{summary.CommittedSeq:D20}-", k, StringComparison.Ordinal)); // earlier batches' documents are gone
         using var mirror = await AwsWorker.MirrorAsync(Aws, Ct);
         Assert.Equal(await LocalGoldAsync(), await mirror.GoldAsync());
 

@@ -36,6 +36,7 @@ public sealed partial class GlueScriptTests
             UseShellExecute = false,
             WorkingDirectory = Path.GetDirectoryName(Script)!,
         };
+        start.Environment["PYTHONDONTWRITEBYTECODE"] = "1"; // no __pycache__ in the source tree
         using var process = Process.Start(start)!;
         await process.StandardInput.WriteAsync(stdin ?? "");
         process.StandardInput.Close();
@@ -49,7 +50,8 @@ public sealed partial class GlueScriptTests
     [Fact]
     public async Task GlueScript_PyCompile_Succeeds()
     {
-        await PythonAsync($"import py_compile; py_compile.compile({JsonSerializer.Serialize(Script)}, doraise=True)");
+        using var temp = new TempDirectory();
+        await PythonAsync($"import py_compile; py_compile.compile({JsonSerializer.Serialize(Script)}, cfile={JsonSerializer.Serialize(temp.Combine("spotify_etl.pyc"))}, doraise=True)");
     }
 
     [Fact]

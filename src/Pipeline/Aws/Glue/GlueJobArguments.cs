@@ -31,7 +31,9 @@ public static class GlueJobArguments
 
     /// <summary>Where one attempt's documents live: <c>_pipeline/jobs/&lt;seq&gt;-&lt;attempt&gt;/</c>.</summary>
     public static string JobPrefix(long seq, string attempt) =>
-        $"_pipeline/jobs/{seq.ToString("D20", CultureInfo.InvariantCulture)}-{attempt}/";
+        $"{JobsPrefix}{seq.ToString("D20", CultureInfo.InvariantCulture)}-{attempt}/";
+
+    public const string JobsPrefix = "_pipeline/jobs/";
 
     /// <summary>
     /// Identifies a batch's content: its seq and every raw file version. A run with the same fingerprint computes

@@ -34,6 +34,7 @@ public sealed partial class GlueJobTransform(
     public async Task<BatchOutput> ExecuteAsync(BatchWork work, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
+        await DeleteFinishedJobDocumentsAsync(work.Seq, cancellationToken).ConfigureAwait(false);
         var fingerprint = GlueJobArguments.Fingerprint(work);
         var run = await FindRunToAttachAsync(work, fingerprint, cancellationToken).ConfigureAwait(false)
             ?? await StartAsync(work, fingerprint, cancellationToken).ConfigureAwait(false);
@@ -211,6 +212,22 @@ public sealed partial class GlueJobTransform(
             }
             await backoff.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// The documents of batches before this one (committed, since this batch follows them) are no longer needed;
+    /// deleting them each batch keeps <c>_pipeline/jobs/</c> to one or two batches.
+    /// </summary>
+    private async Task DeleteFinishedJobDocumentsAsync(long seq, CancellationToken cancellationToken)
+    {
+        var stale = new List<string>();
+        await foreach (var info in stores.Lake.ListAsync(GlueJobArguments.JobsPrefix, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            var folder = info.Key.AsSpan(GlueJobArguments.JobsPrefix.Length);
+            var dash = folder.IndexOf('-');
+            if (dash > 0 && long.TryParse(folder[..dash], NumberStyles.None, CultureInfo.InvariantCulture, out var jobSeq) && jobSeq < seq) stale.Add(info.Key);
+        }
+        foreach (var key in stale) await stores.Lake.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<GlueJobResult> ReadResultAsync(string key, CancellationToken cancellationToken)
