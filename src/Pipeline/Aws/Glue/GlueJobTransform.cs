@@ -48,7 +48,15 @@ public sealed partial class GlueJobTransform(
         }
         var outputKey = GlueJobArguments.Get(finished, GlueJobArguments.OutputKey)
             ?? throw new InvalidDataException($"Glue job run {finished.Id} has no {GlueJobArguments.OutputKey} argument");
-        var result = await ReadResultAsync(outputKey, cancellationToken).ConfigureAwait(false);
+        GlueJobResult result;
+        try
+        {
+            result = await ReadResultAsync(outputKey, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ObjectNotFoundException)
+        {
+            throw new InvalidDataException($"Glue job run {finished.Id} of {JobName} SUCCEEDED but wrote no result to {stores.Lake.Describe(outputKey)}; is the job running deploy/glue/spotify_etl.py? Nothing of batch {work.Seq} is committed");
+        }
         LogFinished(finished.Id, work.Seq, result.Added.Count, result.GoldRowsWritten, clock.Elapsed.TotalSeconds);
         var output = GlueJobResults.ToBatchOutput(result, work, stores.Lake.Describe(outputKey));
         var steps = new Dictionary<string, double>(output.StepSeconds) { ["transform.glue_run"] = clock.Elapsed.TotalSeconds };
