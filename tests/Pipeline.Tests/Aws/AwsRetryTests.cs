@@ -65,6 +65,22 @@ public sealed class AwsRetryTests(MotoServer moto) : MotoTest(moto)
     }
 
     [Fact]
+    public async Task GlueCall_TotalTimeoutRunsOutDuringAnAttempt_NamesTheErrorThatCausedTheLastRetry()
+    {
+        await using var proxy = new FaultProxy(Moto.Port, FaultPlans.Sequence(IsGlue, new Fault(FaultKind.Throttle), new Fault(FaultKind.Slow, TimeSpan.FromSeconds(10))));
+        var glue = new MotoAws(proxy.Url, configure: o => o.Retry = new AwsRetryOptions
+        {
+            MaxAttempts = 5, BaseDelay = TimeSpan.FromMilliseconds(20), MaxDelay = TimeSpan.FromMilliseconds(50),
+            TotalTimeout = TimeSpan.FromSeconds(1.5), AttemptTimeout = TimeSpan.FromSeconds(1.5),
+        }).Glue;
+
+        var e = await Assert.ThrowsAsync<AwsRetriesExhaustedException>(() => glue.GetJobRunsAsync(Runs, Ct));
+
+        Assert.Equal("ThrottlingException", e.ErrorCode);
+        Assert.Equal(2, e.Attempts);
+    }
+
+    [Fact]
     public async Task GlueCall_TooManyAttempts_StopsAtMaxAttempts()
     {
         await using var proxy = new FaultProxy(Moto.Port, FaultPlans.Always(new Fault(FaultKind.ServerError)));

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Amazon.Runtime;
 using Microsoft.Extensions.Logging;
@@ -25,6 +26,7 @@ public sealed partial class AwsJsonClient
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ResiliencePipeline _retry;
+    private readonly TimeSpan _totalTimeout;
 
     public AwsJsonClient(HttpClient http, AwsEndpoint endpoint, AWSCredentials credentials, AwsRetryOptions retry, TimeProvider time, ILogger logger)
     {
@@ -33,6 +35,7 @@ public sealed partial class AwsJsonClient
         _credentials = credentials;
         _time = time;
         _logger = logger;
+        _totalTimeout = retry.TotalTimeout;
         _retry = AwsRetryPipeline.Create(retry, time, (e, attempt, delay) => LogRetry(endpoint.TargetPrefix, attempt, delay.TotalMilliseconds, Describe(e)));
     }
 
@@ -45,29 +48,23 @@ public sealed partial class AwsJsonClient
         var body = JsonSerializer.SerializeToUtf8Bytes(request, AwsJson.Options);
         var clock = Stopwatch.StartNew();
         var attempts = 0;
-        Exception? last = null;
+        var lastRetried = new StrongBox<Exception?>();
         var context = ResilienceContextPool.Shared.Get(cancellationToken);
+        context.Properties.Set(AwsRetryPipeline.LastRetriedError, lastRetried);
         try
         {
             var json = await _retry.ExecuteAsync(async ctx =>
             {
                 attempts++;
-                try
-                {
-                    return await SendOnceAsync(target, body, ctx.CancellationToken).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-                {
-                    last = e;
-                    throw;
-                }
+                return await SendOnceAsync(target, body, ctx.CancellationToken).ConfigureAwait(false);
             }, context).ConfigureAwait(false);
             return JsonSerializer.Deserialize<TResponse>(json, AwsJson.Options)
                 ?? throw new InvalidDataException($"{target} answered JSON null");
         }
         catch (Exception e) when (!cancellationToken.IsCancellationRequested && (e is TimeoutRejectedException || AwsRetryPipeline.IsTransient(e)))
         {
-            var cause = last ?? e;
+            // The total time ran out mid-attempt: the error worth naming is the one that caused the last retry.
+            var cause = e is TimeoutRejectedException t && t.Timeout == _totalTimeout && lastRetried.Value is { } retried ? retried : e;
             throw new AwsRetriesExhaustedException(target, attempts, clock.Elapsed, (cause as AwsServiceException)?.ErrorCode ?? ErrorCodeOf(cause), Describe(cause), cause);
         }
         finally

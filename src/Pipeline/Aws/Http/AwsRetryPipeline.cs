@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Polly;
 using Polly.Retry;
 using Polly.Timeout;
@@ -10,6 +11,12 @@ namespace SpotifyWorker.Pipeline.Aws.Http;
 /// </summary>
 public static class AwsRetryPipeline
 {
+    /// <summary>
+    /// Where a call keeps the error that caused its latest retry: when the total time runs out during an attempt,
+    /// that error (say ThrottlingException), not the cancelled attempt, is what the caller must be told.
+    /// </summary>
+    public static readonly ResiliencePropertyKey<StrongBox<Exception?>> LastRetriedError = new("aws.last-retried-error");
+
     public static ResiliencePipeline Create(AwsRetryOptions options, TimeProvider time, Action<Exception?, int, TimeSpan>? onRetry = null)
     {
         var builder = new ResiliencePipelineBuilder { TimeProvider = time };
@@ -27,6 +34,7 @@ public static class AwsRetryPipeline
                     args.Outcome.Exception is { } e && IsTransient(e) && !args.Context.CancellationToken.IsCancellationRequested),
                 OnRetry = args =>
                 {
+                    if (args.Context.Properties.TryGetValue(LastRetriedError, out var last)) last.Value = args.Outcome.Exception;
                     onRetry?.Invoke(args.Outcome.Exception, args.AttemptNumber + 1, args.RetryDelay);
                     return ValueTask.CompletedTask;
                 },
