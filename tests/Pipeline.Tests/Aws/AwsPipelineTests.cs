@@ -183,7 +183,11 @@ public sealed class AwsPipelineTests(MotoServer moto) : MotoTest(moto, "lake/")
         await using var first = AwsWorker.Build(Aws.Options);
         using var kill = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var running = RunAsync(first, kill.Token);
-        while (await JobRunCountAsync() == 0) await Task.Delay(50, Ct);
+        while (await JobRunCountAsync() == 0)
+        {
+            Assert.False(running.IsCompleted, $"the worker ended before starting a Glue job run: {(running.IsCompletedSuccessfully ? running.Result.Error : running.Exception?.Message)}");
+            await Task.Delay(50, Ct);
+        }
         await Task.Delay(300, Ct); // the run id reaches the lease right after the start
         await kill.CancelAsync();
         var summary = await running;
