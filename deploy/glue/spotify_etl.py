@@ -9,6 +9,8 @@ The worker (GlueJobTransform) starts one run per batch and passes the batch as a
   --lake_bucket, --lake_prefix       the lake (--lake_prefix is absent when the lake is the bucket root)
   --committed_state                  lake key of {"seq": n, "files": [{key, table, rows, bytes, release_year}]}
   --output_key                       lake key where this job writes its result document
+  --server_side_encryption           AES256 or aws:kms for every object written (default AES256), and
+  --kms_key_id                       the KMS key for aws:kms (absent: the bucket's default key)
   --sql_prefix                       s3:// folder holding src/Pipeline/Transform/Sql/*.sql (the worker uploads
                                      the very files DuckDB runs, so both backends run the same SQL text)
 
@@ -202,7 +204,7 @@ def resolve_arguments(argv):
     required = ["JOB_NAME", "batch_seq", "batch_fingerprint", "raw_bucket", "raw_prefix", "lake_bucket",
                 "committed_state", "output_key", "sql_prefix"]
     args = getResolvedOptions(argv, required)
-    for optional in ["raw_keys", "raw_keys_manifest", "lake_prefix"]:
+    for optional in ["raw_keys", "raw_keys_manifest", "lake_prefix", "server_side_encryption", "kms_key_id"]:
         flag = "--" + optional
         args[optional] = argv[argv.index(flag) + 1] if flag in argv and argv.index(flag) + 1 < len(argv) else None
     return args
@@ -235,13 +237,17 @@ def main():
     def lake_get(key):
         return s3.get_object(Bucket=lake_bucket, Key=lake_prefix + key)["Body"].read()
 
+    # Every write carries the worker's encryption setting, as the worker's own writes do.
+    encryption = {"ServerSideEncryption": args["server_side_encryption"] or "AES256"}
+    if args["kms_key_id"]:
+        encryption["SSEKMSKeyId"] = args["kms_key_id"]
+
     def lake_put(key, body):
-        s3.put_object(Bucket=lake_bucket, Key=lake_prefix + key, Body=body, ServerSideEncryption="AES256")
+        s3.put_object(Bucket=lake_bucket, Key=lake_prefix + key, Body=body, **encryption)
 
     def copy_to_lake(source_key, key):
         """Copies a staged Spark output file to its final unique key; returns its size."""
-        s3.copy_object(Bucket=lake_bucket, Key=lake_prefix + key, CopySource={"Bucket": lake_bucket, "Key": source_key},
-                       ServerSideEncryption="AES256")
+        s3.copy_object(Bucket=lake_bucket, Key=lake_prefix + key, CopySource={"Bucket": lake_bucket, "Key": source_key}, **encryption)
         return s3.head_object(Bucket=lake_bucket, Key=lake_prefix + key)["ContentLength"]
 
     def staged_parquet(folder_uri):

@@ -78,6 +78,7 @@ public sealed class GlueJobTransformTests : IDisposable
         Assert.Equal(("spotify-raw", "raw/", "spotify-lake"), (args["--raw_bucket"], args["--raw_prefix"], args["--lake_bucket"]));
         Assert.False(args.ContainsKey("--lake_prefix"));
         Assert.Equal("job-bookmark-enable", args["--job-bookmark-option"]);
+        Assert.Equal("AES256", args["--server_side_encryption"]);
         Assert.Matches("^_pipeline/jobs/00000000000000000003-[0-9a-f]{12}/output.json$", args["--output_key"]);
         Assert.NotNull(await _lake.HeadAsync(args["--committed_state"], Ct));
         Assert.StartsWith("s3://spotify-lake/_pipeline/sql/", args["--sql_prefix"], StringComparison.Ordinal);

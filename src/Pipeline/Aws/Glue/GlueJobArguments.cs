@@ -23,6 +23,8 @@ public static class GlueJobArguments
     public const string CommittedState = "--committed_state";
     public const string OutputKey = "--output_key";
     public const string SqlPrefix = "--sql_prefix";
+    public const string ServerSideEncryption = "--server_side_encryption";
+    public const string KmsKeyId = "--kms_key_id";
     public const string Bookmark = "--job-bookmark-option";
     public const string BookmarkEnabled = "job-bookmark-enable";
 

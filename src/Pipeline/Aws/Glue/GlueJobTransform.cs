@@ -162,8 +162,10 @@ public sealed partial class GlueJobTransform(
             [GlueJobArguments.CommittedState] = committedKey,
             [GlueJobArguments.OutputKey] = folder + "output.json",
             [GlueJobArguments.SqlPrefix] = $"s3://{Aws.LakeBucket}/{Aws.LakePrefix}{sqlFolder}",
+            [GlueJobArguments.ServerSideEncryption] = Aws.ServerSideEncryption,
             [GlueJobArguments.Bookmark] = GlueJobArguments.BookmarkEnabled,
         };
+        if (Aws.KmsKeyId is not null) arguments[GlueJobArguments.KmsKeyId] = Aws.KmsKeyId;
         // Glue drops empty argument values, so an empty lake prefix is passed by leaving the argument out.
         if (Aws.LakePrefix.Length > 0) arguments[GlueJobArguments.LakePrefix] = Aws.LakePrefix;
         var keys = GlueJobArguments.InlineKeys(work.Files.OrderBy(f => f.Ordinal).Select(f => f.Key));
