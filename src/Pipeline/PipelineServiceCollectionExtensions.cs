@@ -2,6 +2,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using SpotifyWorker.Pipeline.Aws;
+using SpotifyWorker.Pipeline.Aws.Athena;
+using SpotifyWorker.Pipeline.Aws.Glue;
 using SpotifyWorker.Pipeline.Catalog;
 using SpotifyWorker.Pipeline.DuckDb;
 using SpotifyWorker.Pipeline.Query;
@@ -35,11 +38,13 @@ public static class PipelineServiceCollectionExtensions
         if (EnvironmentFaultInjector.FromEnvironment() is { } kill) services.TryAddSingleton<IFaultInjector>(kill);
         services.TryAddSingleton<IFaultInjector>(NoFaults.Instance);
         services.TryAddSingleton<IRunProgress, LoggingProgress>();
-        services.TryAddSingleton(sp => CreateStores(sp.GetRequiredService<IOptions<PipelineOptions>>().Value));
+        services.AddAwsBackend(configuration);
+        // The backend is chosen when the services are first resolved, from the validated options.
+        services.TryAddSingleton(sp => IsAws(sp) ? AwsServiceCollectionExtensions.CreateStores(sp) : CreateLocalStores(sp.GetRequiredService<IOptions<PipelineOptions>>().Value));
         services.TryAddSingleton(sp => ActivatorUtilities.CreateInstance<CommitLog>(sp, sp.GetRequiredService<LakeStores>().Lake));
-        services.TryAddSingleton<ITransformEngine, DuckDbTransform>();
-        services.TryAddSingleton<ICatalog, LocalCatalog>();
-        services.TryAddSingleton<IQueryEngine, DuckDbQueryEngine>();
+        services.TryAddSingleton<ITransformEngine>(sp => IsAws(sp) ? sp.GetRequiredService<GlueJobTransform>() : ActivatorUtilities.CreateInstance<DuckDbTransform>(sp));
+        services.TryAddSingleton<ICatalog>(sp => IsAws(sp) ? sp.GetRequiredService<GlueCrawlerCatalog>() : ActivatorUtilities.CreateInstance<LocalCatalog>(sp));
+        services.TryAddSingleton<IQueryEngine>(sp => IsAws(sp) ? sp.GetRequiredService<AthenaQueryEngine>() : ActivatorUtilities.CreateInstance<DuckDbQueryEngine>(sp));
         services.TryAddSingleton<GarbageCollector>();
         services.TryAddSingleton<RunHistory>();
         services.TryAddSingleton<LeaseManager>();
@@ -60,12 +65,10 @@ public static class PipelineServiceCollectionExtensions
         return services.AddOptions<TOptions>().Bind(configuration.GetSection(section)).ValidateOnStart();
     }
 
-    private static LakeStores CreateStores(PipelineOptions options)
+    private static bool IsAws(IServiceProvider services) => services.GetRequiredService<IOptions<PipelineOptions>>().Value.Backend == Backend.Aws;
+
+    private static LakeStores CreateLocalStores(PipelineOptions options)
     {
-        if (options.Backend != Backend.Local)
-        {
-            throw new OptionsValidationException(PipelineOptions.Section, typeof(PipelineOptions), [$"Pipeline:Backend = '{options.Backend}': this build has no stores for it"]);
-        }
         var lake = new LocalObjectStore(options.Lake);
         return new LakeStores(lake, options.RawPrefix, lake);
     }

@@ -53,3 +53,13 @@ public sealed partial class LoggingProgress(TimeProvider time, ILogger<LoggingPr
     [LoggerMessage(Level = LogLevel.Information, Message = "Progress: {Phase} {Percent}% ({Done} of {Total})")]
     private partial void LogProgress(string phase, double percent, long done, long total);
 }
+
+/// <summary>Progress nobody watches: for engines run inside other engines (the Glue simulator) and tests.</summary>
+public sealed class NoProgress : IRunProgress
+{
+    public static readonly NoProgress Instance = new();
+
+    public void Phase(string name, long total = 0) { }
+
+    public void Advance(long units) { }
+}

@@ -217,6 +217,8 @@ public sealed partial class PipelineRunner(
             await query.RefreshViewsAsync(state, cancellationToken).ConfigureAwait(false);
             return true;
         }).ConfigureAwait(false);
+        // Athena bills by bytes scanned; the summary carries it beside the step times (a count, not seconds).
+        if (query is IDataScanMeter meter) steps["views.scanned_bytes"] = meter.TakeBytesScanned();
         await stores.Lake.PutJsonAsync(RefreshMarkerKey, new RefreshMarker(state.Seq, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
     }
 

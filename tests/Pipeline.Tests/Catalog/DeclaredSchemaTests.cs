@@ -30,7 +30,7 @@ public sealed class DeclaredSchemaTests : IDisposable
             "track_name,track_id,track_number,duration_ms,album_type,total_tracks,album_name,release_date,label,album_popularity,album_id,artist_id\n" +
             "Song,t1,1,200000,album,10,Record,2001-05-01,L1,70,x1,a1\nBad,t2,x,1,album,10,Record,2001,L1,70,x1,a1\n");
         await RawAsync(files, Entity.Tracks, "id,track_popularity,explicit\nt1,50,true\n");
-        var transform = new DuckDbTransform(_lake.Stores, MsOptions.Create(ParquetLake.Options), NoFaults.Instance, new LoggingProgress(TimeProvider.System, NullLogger<LoggingProgress>.Instance), NullLogger<DuckDbTransform>.Instance);
+        var transform = new DuckDbTransform(_lake.Stores, MsOptions.Create(ParquetLake.Options), NoFaults.Instance, NoProgress.Instance, NullLogger<DuckDbTransform>.Instance);
         var output = await transform.ExecuteAsync(new BatchWork(1, "run", files, ManifestState.Empty, NoLease.Instance), Ct);
         var catalog = new LocalCatalog(_lake.Stores, MsOptions.Create(ParquetLake.Options), new FakeTimeProvider(), NullLogger<LocalCatalog>.Instance);
         await catalog.RefreshAsync(ManifestState.Empty, Ct);

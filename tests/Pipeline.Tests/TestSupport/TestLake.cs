@@ -23,7 +23,7 @@ public sealed class TestLake : IDisposable
         Time = time ?? TimeProvider.System;
         Log = new CommitLog(Store, Options.Create(new ManifestOptions { CheckpointInterval = 3 }), NullLogger<CommitLog>.Instance);
         DuckDb = new DuckDbOptions { MemoryLimit = "512MB", Threads = 2 };
-        Transform = new DuckDbTransform(Stores, Options.Create(DuckDb), faults ?? NoFaults.Instance, new LoggingProgress(TimeProvider.System, NullLogger<LoggingProgress>.Instance), NullLogger<DuckDbTransform>.Instance);
+        Transform = new DuckDbTransform(Stores, Options.Create(DuckDb), faults ?? NoFaults.Instance, NoProgress.Instance, NullLogger<DuckDbTransform>.Instance);
         Runner = new PipelineRunner(
             Stores,
             Log,
@@ -34,7 +34,7 @@ public sealed class TestLake : IDisposable
             Options.Create(new PipelineOptions { Lake = _dir.Path }),
             Options.Create(batch ?? new BatchOptions()),
             faults ?? NoFaults.Instance,
-            new LoggingProgress(TimeProvider.System, NullLogger<LoggingProgress>.Instance),
+            NoProgress.Instance,
             Time,
             NullLogger<PipelineRunner>.Instance);
     }

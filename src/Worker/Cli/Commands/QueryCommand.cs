@@ -1,6 +1,8 @@
 using System.CommandLine;
 using DuckDB.NET.Data;
 using Microsoft.Extensions.DependencyInjection;
+using SpotifyWorker.Pipeline.Aws.Athena;
+using SpotifyWorker.Pipeline.Aws.Http;
 using SpotifyWorker.Pipeline.Query;
 using SpotifyWorker.Worker.Output;
 
@@ -22,7 +24,7 @@ public static class QueryCommand
             {
                 result = await host.Services.GetRequiredService<IQueryEngine>().QueryAsync(parse.GetValue(sql)!, cancellationToken).ConfigureAwait(false);
             }
-            catch (DuckDBException e)
+            catch (Exception e) when (e is DuckDBException or AthenaQueryFailedException or InvalidRequestException)
             {
                 throw new UsageException("The query failed: " + e.Message);
             }

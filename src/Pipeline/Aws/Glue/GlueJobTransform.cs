@@ -1,0 +1,277 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using SpotifyWorker.Pipeline.Aws.Http;
+using SpotifyWorker.Pipeline.Manifest;
+using SpotifyWorker.Pipeline.Orchestration;
+using SpotifyWorker.Pipeline.Storage;
+using SpotifyWorker.Pipeline.Transform;
+
+namespace SpotifyWorker.Pipeline.Aws.Glue;
+
+/// <summary>
+/// The AWS transform: one Glue job run per batch (deploy/glue/spotify_etl.py, running the shared SQL). The batch
+/// goes to the job as arguments; the run id goes into the lease right after the start, so a worker that dies
+/// mid-run is succeeded by one that re-attaches to the run instead of starting another (a RUNNING run of the same
+/// batch found through GetJobRuns is adopted the same way). The job writes its files under new unique names and a
+/// result document; nothing is visible until the orchestrator commits.
+/// </summary>
+public sealed partial class GlueJobTransform(
+    IGlueClient glue,
+    LakeStores stores,
+    IOptions<AwsOptions> options,
+    IOptions<PipelineOptions> pipeline,
+    IFaultInjector faults,
+    TimeProvider time,
+    ILogger<GlueJobTransform> logger) : ITransformEngine
+{
+    private AwsOptions Aws => options.Value;
+
+    private string JobName => Aws.GlueJobName ?? throw new InvalidOperationException("Pipeline:Aws:GlueJobName is not set");
+
+    public async Task<BatchOutput> ExecuteAsync(BatchWork work, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        await DeleteFinishedJobDocumentsAsync(work.Seq, cancellationToken).ConfigureAwait(false);
+        var fingerprint = GlueJobArguments.Fingerprint(work);
+        var run = await FindRunToAttachAsync(work, fingerprint, cancellationToken).ConfigureAwait(false)
+            ?? await StartAsync(work, fingerprint, cancellationToken).ConfigureAwait(false);
+        var finished = JobRunState.IsActive(run.JobRunState) ? await WaitAsync(run.Id, cancellationToken).ConfigureAwait(false) : run;
+
+        // Finished either way: a successor must not re-attach to it (its files may be garbage-collected by then).
+        await work.Lease.RecordJobRunAsync(null, work.Seq, cancellationToken).ConfigureAwait(false);
+        if (finished.JobRunState != JobRunState.Succeeded)
+        {
+            throw new GlueJobRunFailedException(JobName, finished.Id, finished.JobRunState ?? "(no state)", finished.ErrorMessage);
+        }
+        var outputKey = GlueJobArguments.Get(finished, GlueJobArguments.OutputKey)
+            ?? throw new InvalidDataException($"Glue job run {finished.Id} has no {GlueJobArguments.OutputKey} argument");
+        GlueJobResult result;
+        try
+        {
+            result = await ReadResultAsync(outputKey, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ObjectNotFoundException)
+        {
+            throw new InvalidDataException($"Glue job run {finished.Id} of {JobName} SUCCEEDED but wrote no result to {stores.Lake.Describe(outputKey)}; is the job running deploy/glue/spotify_etl.py? Nothing of batch {work.Seq} is committed");
+        }
+        LogFinished(finished.Id, work.Seq, result.Added.Count, result.GoldRowsWritten, clock.Elapsed.TotalSeconds);
+        var output = GlueJobResults.ToBatchOutput(result, work, stores.Lake.Describe(outputKey));
+        var steps = new Dictionary<string, double>(output.StepSeconds) { ["transform.glue_run"] = clock.Elapsed.TotalSeconds };
+        return output with { StepSeconds = steps };
+    }
+
+    /// <summary>Resets the job's bookmark (for <c>reprocess</c>); the manifest stays the authority on what was processed.</summary>
+    public async Task ResetAsync(CancellationToken cancellationToken)
+    {
+        await glue.ResetJobBookmarkAsync(new ResetJobBookmarkRequest { JobName = JobName }, cancellationToken).ConfigureAwait(false);
+        LogBookmarkReset(JobName);
+    }
+
+    /// <summary>
+    /// A run this batch may take over: the one a dead predecessor recorded in the lease for this seq, or an
+    /// active run of the job computing this very batch. A run computing something else is waited out first.
+    /// </summary>
+    private async Task<JobRun?> FindRunToAttachAsync(BatchWork work, string fingerprint, CancellationToken cancellationToken)
+    {
+        if (work.Lease.Inherited is { JobRunId: { } inheritedId, JobRunSeq: var inheritedSeq } && inheritedSeq == work.Seq)
+        {
+            JobRun? inherited = null;
+            try
+            {
+                inherited = (await glue.GetJobRunAsync(new GetJobRunRequest { JobName = JobName, RunId = inheritedId }, cancellationToken).ConfigureAwait(false)).JobRun;
+            }
+            catch (EntityNotFoundException)
+            {
+                LogInheritedGone(inheritedId);
+            }
+            if (inherited is not null && GlueJobArguments.Get(inherited, GlueJobArguments.BatchFingerprint) == fingerprint)
+            {
+                if (JobRunState.IsActive(inherited.JobRunState) || await SucceededWithOutputAsync(inherited, cancellationToken).ConfigureAwait(false))
+                {
+                    LogAttached(inherited.Id, work.Seq, inherited.JobRunState ?? "", "inherited from the lease");
+                    await work.Lease.RecordJobRunAsync(inherited.Id, work.Seq, cancellationToken).ConfigureAwait(false);
+                    return inherited;
+                }
+            }
+        }
+
+        foreach (var run in await ActiveRunsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (GlueJobArguments.SeqOf(run) == work.Seq && GlueJobArguments.Get(run, GlueJobArguments.BatchFingerprint) == fingerprint)
+            {
+                LogAttached(run.Id, work.Seq, run.JobRunState ?? "", "found running through GetJobRuns");
+                await work.Lease.RecordJobRunAsync(run.Id, work.Seq, cancellationToken).ConfigureAwait(false);
+                return run;
+            }
+            // Someone else's run (an older batch of a dead worker): let it end rather than run two jobs at once.
+            LogWaitingForOtherRun(run.Id, GlueJobArguments.SeqOf(run), work.Seq);
+            await WaitAsync(run.Id, cancellationToken).ConfigureAwait(false);
+        }
+        return null;
+    }
+
+    private async Task<bool> SucceededWithOutputAsync(JobRun run, CancellationToken cancellationToken)
+    {
+        if (run.JobRunState != JobRunState.Succeeded || GlueJobArguments.Get(run, GlueJobArguments.OutputKey) is not { } outputKey) return false;
+        if (await stores.Lake.HeadAsync(outputKey, cancellationToken).ConfigureAwait(false) is null) return false;
+        var result = await ReadResultAsync(outputKey, cancellationToken).ConfigureAwait(false);
+        foreach (var file in result.Added)
+        {
+            if (await stores.Lake.HeadAsync(file.Key, cancellationToken).ConfigureAwait(false) is null) return false;
+        }
+        return true;
+    }
+
+    private async Task<IReadOnlyList<JobRun>> ActiveRunsAsync(CancellationToken cancellationToken)
+    {
+        var active = new List<JobRun>();
+        string? token = null;
+        // Runs come newest first; active ones are among the newest, so a few pages are plenty.
+        for (var page = 0; page < 3; page++)
+        {
+            var response = await glue.GetJobRunsAsync(new GetJobRunsRequest { JobName = JobName, MaxResults = 50, NextToken = token }, cancellationToken).ConfigureAwait(false);
+            active.AddRange((response.JobRuns ?? []).Where(r => JobRunState.IsActive(r.JobRunState)));
+            token = response.NextToken;
+            if (string.IsNullOrEmpty(token)) break;
+        }
+        return active;
+    }
+
+    private async Task<JobRun> StartAsync(BatchWork work, string fingerprint, CancellationToken cancellationToken)
+    {
+        var attempt = Guid.NewGuid().ToString("N")[..12];
+        var folder = GlueJobArguments.JobPrefix(work.Seq, attempt);
+        var committedKey = folder + "committed.json";
+        var state = new GlueCommittedState(work.Committed.Seq, [.. work.Committed.LiveFiles.Values.Where(f => f.Table != Tables.Quarantine)]);
+        using (var content = GlueJobJson.Serialize(state))
+        {
+            await stores.Lake.PutAsync(committedKey, content, cancellationToken).ConfigureAwait(false);
+        }
+        var sqlFolder = await GlueSqlUpload.EnsureAsync(stores.Lake, cancellationToken).ConfigureAwait(false);
+
+        var arguments = new Dictionary<string, string>
+        {
+            [GlueJobArguments.BatchSeq] = work.Seq.ToString(CultureInfo.InvariantCulture),
+            [GlueJobArguments.BatchFingerprint] = fingerprint,
+            [GlueJobArguments.RawBucket] = Aws.RawBucket!,
+            [GlueJobArguments.RawPrefix] = pipeline.Value.RawPrefix,
+            [GlueJobArguments.LakeBucket] = Aws.LakeBucket!,
+            [GlueJobArguments.CommittedState] = committedKey,
+            [GlueJobArguments.OutputKey] = folder + "output.json",
+            [GlueJobArguments.SqlPrefix] = $"s3://{Aws.LakeBucket}/{Aws.LakePrefix}{sqlFolder}",
+            [GlueJobArguments.ServerSideEncryption] = Aws.ServerSideEncryption,
+            [GlueJobArguments.Bookmark] = GlueJobArguments.BookmarkEnabled,
+        };
+        if (Aws.KmsKeyId is not null) arguments[GlueJobArguments.KmsKeyId] = Aws.KmsKeyId;
+        // Glue drops empty argument values, so an empty lake prefix is passed by leaving the argument out.
+        if (Aws.LakePrefix.Length > 0) arguments[GlueJobArguments.LakePrefix] = Aws.LakePrefix;
+        var keys = GlueJobArguments.InlineKeys(work.Files.OrderBy(f => f.Ordinal).Select(f => f.Key));
+        if (keys.Length <= GlueJobArguments.InlineKeysLimit)
+        {
+            arguments[GlueJobArguments.RawKeys] = keys;
+        }
+        else
+        {
+            var manifestKey = folder + "input.json";
+            using var content = GlueJobJson.Serialize(new GlueRawKeys([.. work.Files.OrderBy(f => f.Ordinal).Select(f => f.Key)]));
+            await stores.Lake.PutAsync(manifestKey, content, cancellationToken).ConfigureAwait(false);
+            arguments[GlueJobArguments.RawKeysManifest] = manifestKey;
+        }
+
+        var backoff = new PollBackoff(time, Aws.JobPollInterval, Aws.JobTimeout);
+        while (true)
+        {
+            try
+            {
+                var started = await glue.StartJobRunAsync(new StartJobRunRequest { JobName = JobName, Arguments = arguments }, cancellationToken).ConfigureAwait(false);
+                await work.Lease.RecordJobRunAsync(started.JobRunId, work.Seq, cancellationToken).ConfigureAwait(false);
+                LogStarted(started.JobRunId, JobName, work.Seq, work.Files.Count);
+                return new JobRun { Id = started.JobRunId, JobRunState = JobRunState.Starting, Arguments = arguments };
+            }
+            catch (ConcurrentRunsExceededException) when (!backoff.Expired)
+            {
+                // Either our own start went through and only its answer was lost (adopt it), or another run holds the slot.
+                var mine = (await ActiveRunsAsync(cancellationToken).ConfigureAwait(false))
+                    .FirstOrDefault(r => GlueJobArguments.Get(r, GlueJobArguments.BatchFingerprint) == fingerprint);
+                if (mine is not null)
+                {
+                    await work.Lease.RecordJobRunAsync(mine.Id, work.Seq, cancellationToken).ConfigureAwait(false);
+                    LogAttached(mine.Id, work.Seq, mine.JobRunState ?? "", "its start answer was lost");
+                    return mine;
+                }
+                LogJobBusy(JobName);
+                await backoff.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task<JobRun> WaitAsync(string runId, CancellationToken cancellationToken)
+    {
+        var backoff = new PollBackoff(time, Aws.JobPollInterval, Aws.JobTimeout);
+        while (true)
+        {
+            await faults.AtAsync(FaultPoint.DuringGluePoll, cancellationToken).ConfigureAwait(false);
+            var run = (await glue.GetJobRunAsync(new GetJobRunRequest { JobName = JobName, RunId = runId }, cancellationToken).ConfigureAwait(false)).JobRun;
+            if (!JobRunState.IsActive(run.JobRunState)) return run;
+            if (backoff.Expired)
+            {
+                throw new TimeoutException($"Glue job run {runId} of {JobName} is still {run.JobRunState} after {Aws.JobTimeout} (Pipeline:Aws:JobTimeout); the lease keeps its id, so the next run re-attaches to it");
+            }
+            await backoff.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// The documents of batches before this one (committed, since this batch follows them) are no longer needed;
+    /// deleting them each batch keeps <c>_pipeline/jobs/</c> to one or two batches.
+    /// </summary>
+    private async Task DeleteFinishedJobDocumentsAsync(long seq, CancellationToken cancellationToken)
+    {
+        var stale = new List<string>();
+        await foreach (var info in stores.Lake.ListAsync(GlueJobArguments.JobsPrefix, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            var folder = info.Key.AsSpan(GlueJobArguments.JobsPrefix.Length);
+            var dash = folder.IndexOf('-');
+            if (dash > 0 && long.TryParse(folder[..dash], NumberStyles.None, CultureInfo.InvariantCulture, out var jobSeq) && jobSeq < seq) stale.Add(info.Key);
+        }
+        foreach (var key in stale) await stores.Lake.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<GlueJobResult> ReadResultAsync(string key, CancellationToken cancellationToken)
+    {
+        await using var stream = await stores.Lake.OpenReadAsync(key, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await JsonSerializer.DeserializeAsync<GlueJobResult>(stream, GlueJobJson.Options, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidDataException($"{stores.Lake.Describe(key)} holds JSON null");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{stores.Lake.Describe(key)} is not a valid Glue job result: {e.Message}", e);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Glue job run {RunId} of {JobName} started for batch {Seq} ({Files} raw files)")]
+    private partial void LogStarted(string runId, string jobName, long seq, int files);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Re-attached to Glue job run {RunId} ({State}) for batch {Seq}: {Why}; no second run is started")]
+    private partial void LogAttached(string runId, long seq, string state, string why);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The Glue job run {RunId} named by the inherited lease no longer exists; starting a new run")]
+    private partial void LogInheritedGone(string runId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Glue job run {RunId} (batch {OtherSeq}) is still active; batch {Seq} waits for it to end before starting its own run")]
+    private partial void LogWaitingForOtherRun(string runId, long? otherSeq, long seq);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Glue job {JobName} has no free run slot (ConcurrentRunsExceededException); waiting")]
+    private partial void LogJobBusy(string jobName);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Glue job run {RunId} finished batch {Seq}: {Files} files written, {GoldRows} gold rows, {Seconds:F1} s")]
+    private partial void LogFinished(string runId, long seq, int files, long goldRows, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Glue job bookmark of {JobName} reset")]
+    private partial void LogBookmarkReset(string jobName);
+}

@@ -1,0 +1,159 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using SpotifyWorker.Pipeline.Aws;
+using SpotifyWorker.Pipeline.Aws.Glue;
+using SpotifyWorker.Pipeline.Aws.Http;
+using SpotifyWorker.Pipeline.Manifest;
+using SpotifyWorker.Pipeline.Orchestration;
+using SpotifyWorker.Pipeline.Storage;
+using SpotifyWorker.Pipeline.Tests.Aws.Support;
+using SpotifyWorker.Pipeline.Tests.TestSupport;
+using SpotifyWorker.Pipeline.Transform;
+using Xunit;
+
+namespace SpotifyWorker.Pipeline.Tests.Aws;
+
+/// <summary>The Glue transform against a stub Glue endpoint: arguments, failures, bookmark reset.</summary>
+public sealed class GlueJobTransformTests : IDisposable
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+    private readonly TempDirectory _dir = new();
+    private readonly LocalObjectStore _lake;
+
+    public GlueJobTransformTests() => _lake = new LocalObjectStore(_dir.Path);
+
+    public void Dispose() => _dir.Dispose();
+
+    private GlueJobTransform Transform(string endpoint) => Transform(new MotoAws(endpoint).Glue, new MotoAws(endpoint).Options);
+
+    private GlueJobTransform Transform(IGlueClient glue, AwsOptions options) => new(
+        glue,
+        new LakeStores(_lake, "raw/", _lake),
+        Options.Create(options),
+        Options.Create(new PipelineOptions()),
+        NoFaults.Instance,
+        TimeProvider.System,
+        NullLogger<GlueJobTransform>.Instance);
+
+    private static BatchWork Work(int files, IRunLease lease, string keyPadding = "") => new(
+        3,
+        "run",
+        [.. Enumerable.Range(1, files).Select(i => new BatchFile($"raw/tracks/drop-{keyPadding}{i:D4}/tracks.csv", $"etag{i}", 10, DateTimeOffset.UnixEpoch, Entity.Tracks, i))],
+        ManifestState.Empty with { Seq = 2 },
+        lease);
+
+    /// <summary>A Glue with no runs of the job, that starts jr_1 and reports it ended as <paramref name="end"/>.</summary>
+    private static AwsJsonStub StartsAndEnds(JobRun end) => new(r => r.Target switch
+    {
+        "AWSGlue.GetJobRuns" => (200, new GetJobRunsResponse([], null)),
+        "AWSGlue.StartJobRun" => (200, new StartJobRunResponse("jr_1")),
+        _ => (200, new GetJobRunResponse(end)),
+    });
+
+    private static JobRun Run(string state, string? error = null) => new() { Id = "jr_1", JobRunState = state, ErrorMessage = error };
+
+    [Fact]
+    public async Task ExecuteAsync_JobRunFails_ThrowsWithGluesErrorMessageAndClearsTheLease()
+    {
+        await using var stub = StartsAndEnds(Run(JobRunState.Failed, "AnalysisException: cannot resolve 'x'"));
+        var lease = new RecordingLease();
+
+        var e = await Assert.ThrowsAsync<GlueJobRunFailedException>(() => Transform(stub.Url).ExecuteAsync(Work(2, lease), Ct));
+
+        Assert.Contains("FAILED: AnalysisException: cannot resolve 'x'", e.Message, StringComparison.Ordinal);
+        Assert.Equal([("jr_1", 3L), (null, 3L)], lease.Recorded);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_StartedRun_PassesTheBatchAsJobArguments()
+    {
+        await using var stub = StartsAndEnds(Run(JobRunState.Stopped));
+
+        await Assert.ThrowsAsync<GlueJobRunFailedException>(() => Transform(stub.Url).ExecuteAsync(Work(2, new RecordingLease()), Ct));
+
+        var args = stub.Requests.Single(r => r.Target == "AWSGlue.StartJobRun").Body.GetProperty("Arguments").Deserialize<Dictionary<string, string>>()!;
+        Assert.Equal("3", args["--batch_seq"]);
+        Assert.Equal("""["raw/tracks/drop-0001/tracks.csv","raw/tracks/drop-0002/tracks.csv"]""", args["--raw_keys"]);
+        Assert.Equal(("spotify-raw", "raw/", "spotify-lake"), (args["--raw_bucket"], args["--raw_prefix"], args["--lake_bucket"]));
+        Assert.False(args.ContainsKey("--lake_prefix"));
+        Assert.Equal("job-bookmark-enable", args["--job-bookmark-option"]);
+        Assert.Equal("AES256", args["--server_side_encryption"]);
+        Assert.Matches("^_pipeline/jobs/00000000000000000003-[0-9a-f]{12}/output.json$", args["--output_key"]);
+        Assert.NotNull(await _lake.HeadAsync(args["--committed_state"], Ct));
+        Assert.StartsWith("s3://spotify-lake/_pipeline/sql/", args["--sql_prefix"], StringComparison.Ordinal);
+        var sqlFolder = args["--sql_prefix"]["s3://spotify-lake/".Length..];
+        Assert.Equal(7, await _lake.ListAsync(sqlFolder, cancellationToken: Ct).CountAsync(Ct));
+        Assert.Equal(GlueJobArguments.Fingerprint(Work(2, NoLease.Instance)), args["--batch_fingerprint"]);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_ManyRawKeys_PassesAManifestObjectInsteadOfInlineKeys()
+    {
+        await using var stub = StartsAndEnds(Run(JobRunState.Timeout));
+        var work = Work(300, new RecordingLease(), keyPadding: new string('x', 30));
+
+        await Assert.ThrowsAsync<GlueJobRunFailedException>(() => Transform(stub.Url).ExecuteAsync(work, Ct));
+
+        var args = stub.Requests.Single(r => r.Target == "AWSGlue.StartJobRun").Body.GetProperty("Arguments").Deserialize<Dictionary<string, string>>()!;
+        Assert.False(args.ContainsKey("--raw_keys"));
+        await using var manifest = await _lake.OpenReadAsync(args["--raw_keys_manifest"], Ct);
+        var keys = (await JsonSerializer.DeserializeAsync<GlueRawKeys>(manifest, GlueJobJson.Options, Ct))!.RawKeys;
+        Assert.Equal(work.Files.Select(f => f.Key), keys);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_InheritedRunStillRunning_ReattachesWithoutStartingAnother()
+    {
+        var work = Work(1, NoLease.Instance);
+        var fingerprint = GlueJobArguments.Fingerprint(work);
+        var polls = 0;
+        await using var stub = new AwsJsonStub(r => r.Target switch
+        {
+            "AWSGlue.GetJobRun" => (200, new GetJobRunResponse(new JobRun
+            {
+                Id = "jr_old",
+                JobRunState = Interlocked.Increment(ref polls) < 3 ? JobRunState.Running : JobRunState.Error,
+                ErrorMessage = "out of memory",
+                Arguments = new() { ["--batch_seq"] = "3", ["--batch_fingerprint"] = fingerprint },
+            })),
+            _ => AwsJsonStub.Error(400, "InvalidInputException", "unexpected " + r.Target),
+        });
+        var lease = new RecordingLease(new LeaseDocument("dead", "run0", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, "jr_old", 3));
+
+        var e = await Assert.ThrowsAsync<GlueJobRunFailedException>(() => Transform(stub.Url).ExecuteAsync(work with { Lease = lease }, Ct));
+
+        Assert.Equal("ERROR", e.State);
+        Assert.DoesNotContain(stub.Requests, r => r.Target == "AWSGlue.StartJobRun");
+        Assert.Equal([("jr_old", 3L), (null, 3L)], lease.Recorded);
+    }
+
+    [Fact]
+    public async Task ResetAsync_Always_CallsResetJobBookmarkSignedForGlue()
+    {
+        await using var stub = new AwsJsonStub(_ => (200, new ResetJobBookmarkResponse(new JobBookmarkEntry(MotoAws.JobName, 1, 0, 0, null, "{}"))));
+
+        await Transform(stub.Url).ResetAsync(Ct);
+
+        var request = Assert.Single(stub.Requests);
+        Assert.Equal("AWSGlue.ResetJobBookmark", request.Target);
+        Assert.Equal(MotoAws.JobName, request.Body.GetProperty("JobName").GetString());
+        Assert.Equal("application/x-amz-json-1.1", request.Headers["Content-Type"]);
+        Assert.Matches(@"^AWS4-HMAC-SHA256 Credential=testing/\d{8}/us-east-1/glue/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=[0-9a-f]{64}$", request.Headers["Authorization"]);
+    }
+
+    [Fact]
+    public async Task ResetAsync_AgainstMoto_SurfacesMotosMissingOperationAfterBoundedRetries()
+    {
+        // moto 5.2.1 does not implement ResetJobBookmark and answers 500; the real call is made and fails visibly.
+        await using var moto = new MotoServer();
+        await moto.InitializeAsync();
+        var aws = new MotoAws(moto.Url, configure: o => o.Retry.MaxAttempts = 2);
+        await aws.ProvisionAsync(Ct);
+
+        var e = await Assert.ThrowsAsync<AwsRetriesExhaustedException>(() => Transform(aws.Glue, aws.Options).ResetAsync(Ct));
+
+        Assert.Equal(System.Net.HttpStatusCode.InternalServerError, ((AwsServiceException)e.InnerException!).StatusCode);
+        Assert.Contains("AWSGlue.ResetJobBookmark", e.Message, StringComparison.Ordinal);
+    }
+}
