@@ -86,7 +86,16 @@ public sealed class TemplateIamTests
 
         Assert.All(zones, zone => Assert.Contains(zone, SubResources("GlueJobRole", "WriteLakeData")));
         Assert.All(zones, zone => Assert.Contains(zone, SubResources("TaskRole", "ReadWriteLake")));
-        Assert.DoesNotContain(SubResources("GlueJobRole", "WriteLakeData"), r => r.Contains("_pipeline", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void GlueJobRole_PipelinePrefix_WritesOnlyItsResultDocuments()
+    {
+        // Only the worker commits: the job may write _pipeline/jobs/ (its --output_key), never the log or the lease.
+        var writes = Allows.Where(s => s.Owner == "GlueJobRole" && s.Actions.Any(a => a is "s3:PutObject" or "s3:DeleteObject"));
+        var pipelineWrites = writes.SelectMany(s => s.Resources).Where(r => r.Contains("_pipeline", StringComparison.Ordinal));
+
+        Assert.Equal(["""{"Fn::Sub":"${LakeBucket.Arn}/${LakePrefix}_pipeline/jobs/*"}"""], pipelineWrites);
     }
 
     private static IReadOnlyList<string> SubResources(string role, string sid)
