@@ -8,7 +8,7 @@ namespace SpotifyWorker.Pipeline.Tests.Deploy;
 public sealed class TemplateIamTests
 {
     // IAM offers no resource-level scoping for these, so "*" is the only possible Resource.
-    private static readonly HashSet<string> ActionsWithoutResources = ["ecr:GetAuthorizationToken", "cloudwatch:PutMetricData"];
+    private static readonly HashSet<string> ActionsWithoutResources = ["ecr:GetAuthorizationToken"];
 
     private static readonly CfnTemplate Template = CfnTemplate.Load();
 
