@@ -94,14 +94,41 @@ public sealed partial class Lease : IRunLease, IAsyncDisposable
         try
         {
             if (_released || _lost.IsCancellationRequested) throw new PreconditionFailedException(LeaseManager.Key, "the lease is no longer held");
-            using var content = StoreJson.Serialize(next);
-            _etag = (await _store.PutIfMatchAsync(LeaseManager.Key, content, _etag, cancellationToken).ConfigureAwait(false)).ETag;
+            _etag = await PutIfMatchOrOwnAsync(_store, next, _etag, cancellationToken).ConfigureAwait(false);
             Document = next;
         }
         finally
         {
             _write.Release();
         }
+    }
+
+    /// <summary>
+    /// Writes the lease document if it still has <paramref name="etag"/>. When the store says it has not, the write
+    /// may still be this one: a retry after a response lost on the way back (the first attempt landed and changed the
+    /// ETag) gets 412 too. The document stored then is exactly <paramref name="next"/> (owner and expiry to the tick),
+    /// and the write counts as done; any other document means another worker won.
+    /// </summary>
+    internal static async Task<string> PutIfMatchOrOwnAsync(IObjectStore store, LeaseDocument next, string etag, CancellationToken cancellationToken)
+    {
+        try
+        {
+            using var content = StoreJson.Serialize(next);
+            return (await store.PutIfMatchAsync(LeaseManager.Key, content, etag, cancellationToken).ConfigureAwait(false)).ETag;
+        }
+        catch (PreconditionFailedException)
+        {
+            var own = await OwnWriteAsync(store, next, cancellationToken).ConfigureAwait(false);
+            if (own is null) throw;
+            return own;
+        }
+    }
+
+    /// <summary>The ETag of the stored lease when it is exactly <paramref name="written"/>; null otherwise.</summary>
+    internal static async Task<string?> OwnWriteAsync(IObjectStore store, LeaseDocument written, CancellationToken cancellationToken)
+    {
+        var (stored, etag) = await store.TryReadJsonAsync<LeaseDocument>(LeaseManager.Key, cancellationToken).ConfigureAwait(false);
+        return stored == written ? etag : null;
     }
 
     /// <summary>Gives the lease up by expiring it now (a conditional write, so a successor's lease is never touched).</summary>

@@ -140,9 +140,9 @@ public sealed partial class PipelineRunner(
         }
         catch (Exception e) when (!commitAttempted || e is CommitConflictException)
         {
-            // Certainly not committed, so these files are ours to remove. After any other commit error the
+            // Certainly not committed by us, so exclusive files are ours to remove. After any other commit error the
             // entry may have landed (a lost response), so the files stay and a later run decides.
-            await DiscardAsync(output.Added).ConfigureAwait(false);
+            if (output.OutputsExclusive) await DiscardAsync(output.Added).ConfigureAwait(false);
             throw;
         }
         await faults.AtAsync(FaultPoint.AfterCommit, cancellationToken).ConfigureAwait(false);

@@ -37,4 +37,12 @@ public sealed record BatchOutput(
 {
     /// <summary>Seconds spent in the engine's own steps (stage, validate, gold, ...), for the run summary.</summary>
     public IReadOnlyDictionary<string, double> StepSeconds { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>
+    /// Whether <see cref="Added"/> belongs to this batch attempt alone, so that a batch which does not commit may
+    /// delete it. False when another worker can hold the same files (a Glue job run it attached to): that worker may
+    /// be committing them, and only the garbage collector, which spares files younger than its grace period,
+    /// removes them.
+    /// </summary>
+    public bool OutputsExclusive { get; init; } = true;
 }

@@ -29,20 +29,9 @@ public sealed class AwsPipelineTests(MotoServer moto) : MotoTest(moto, "lake/")
         await Moto.SetTransitionAsync("athena::execution", "immediate");
     }
 
-    private async Task<GenerationReport> GenerateRawAsync()
-    {
-        var raw = new S3ObjectStore(Aws.S3, MotoAws.RawBucket, "", new S3StoreSettings(), TimeProvider.System);
-        using var stage = new TempDirectory();
-        return await SpotifyDataGenerator.GenerateAsync(raw, "raw/", Drops with { TempDirectory = stage.Path }, Ct);
-    }
+    private Task<GenerationReport> GenerateRawAsync() => GeneratedRaw.PutAsync(Aws, Drops, Ct);
 
-    private static async Task<IReadOnlyList<string>> LocalGoldAsync()
-    {
-        using var local = new TestLake();
-        await SpotifyDataGenerator.GenerateAsync(local.Store, "raw/", Drops with { TempDirectory = local.Store.PathOf("_pipeline/tmp/gen") }, Ct);
-        await local.RunOkAsync();
-        return await local.GoldAsync();
-    }
+    private static Task<IReadOnlyList<string>> LocalGoldAsync() => GeneratedRaw.LocalGoldAsync(Drops);
 
     private async Task<int> JobRunCountAsync() => (await Aws.Glue.GetJobRunsAsync(new GetJobRunsRequest { JobName = MotoAws.JobName }, Ct)).JobRuns?.Count ?? 0;
 

@@ -139,4 +139,44 @@ public sealed class LeaseManagerTests : IDisposable
         Assert.True(result.Failed);
         Assert.Contains($"Pipeline:Lease:{key} = '", result.FailureMessage, StringComparison.Ordinal);
     }
+    [Fact]
+    public async Task TryAcquire_CreateWhoseResponseWasLost_RecognisesItsOwnLease()
+    {
+        var store = new LandedThenRejectedStore(_stores.Lake, LeaseManager.Key);
+        var manager = new LeaseManager(new LakeStores(store, "raw/", store), Options.Create(new LeaseOptions()), _time, NullLogger<LeaseManager>.Instance);
+
+        await using var lease = await manager.TryAcquireAsync("worker-a", "run-1", Ct);
+
+        Assert.NotNull(lease);
+        Assert.Equal(0, store.Failures);
+        Assert.Equal("worker-a", (await _stores.Lake.ReadJsonAsync<LeaseDocument>(LeaseManager.Key, Ct)).Owner);
+    }
+
+    [Fact]
+    public async Task Renew_WriteWhoseResponseWasLost_KeepsTheLeaseAndRenewsAgain()
+    {
+        var store = new LandedThenRejectedStore(_stores.Lake, LeaseManager.Key) { Failures = 0 };
+        var manager = new LeaseManager(new LakeStores(store, "raw/", store), Options.Create(new LeaseOptions()), _time, NullLogger<LeaseManager>.Instance);
+        await using var lease = await manager.TryAcquireAsync("worker-a", "run-1", Ct);
+
+        store.Failures = 1;
+        _time.Advance(TimeSpan.FromSeconds(30));
+        await lease!.RenewAsync(Ct);
+        _time.Advance(TimeSpan.FromSeconds(30));
+        await lease.RenewAsync(Ct);
+
+        Assert.Equal(0, store.Failures);
+        Assert.False(lease.Lost.IsCancellationRequested);
+        Assert.Equal(_time.GetUtcNow() + new LeaseOptions().Duration, (await _stores.Lake.ReadJsonAsync<LeaseDocument>(LeaseManager.Key, Ct)).ExpiresAt);
+    }
+
+    [Fact]
+    public async Task Renew_AfterAnotherWorkerTookOver_StillFailsWithPreconditionFailed()
+    {
+        await using var lease = await Manager().TryAcquireAsync("worker-a", "run-1", Ct);
+        var document = await _stores.Lake.ReadJsonAsync<LeaseDocument>(LeaseManager.Key, Ct);
+        await _stores.Lake.PutJsonAsync(LeaseManager.Key, document with { Owner = "worker-b" }, Ct);
+
+        await Assert.ThrowsAsync<PreconditionFailedException>(() => lease!.RenewAsync(Ct));
+    }
 }

@@ -82,13 +82,6 @@ public sealed class ConcurrencyTests(ConcurrencyScenario scenario) : IClassFixtu
     private static readonly TimeSpan WorkerDeadline = TimeSpan.FromSeconds(90);
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private enum LeaseMode
-    {
-        Lease,
-        Bypass,
-        Mixed,
-    }
-
     /// <summary>30 interleavings of two workers and 20 of four, from fixed seeds.</summary>
     public static TheoryData<int, int> Interleavings()
     {
@@ -104,18 +97,14 @@ public sealed class ConcurrencyTests(ConcurrencyScenario scenario) : IClassFixtu
     {
         using var lake = new TempDirectory();
         await scenario.Drops.PutAllAsync(lake.Path);
-        var mode = (LeaseMode)(seed % 3);
+        var mode = InterleavedWorker.ModeOf(seed);
 
-        var outcomes = await Task.WhenAll(Enumerable.Range(0, workers).Select(w => Task.Run(() => WorkerAsync(lake.Path, seed, w, mode), Ct)));
+        var outcomes = await Task.WhenAll(Enumerable.Range(0, workers).Select(w => Task.Run(
+            () => InterleavedWorker.RunAsync(seed, w, mode, faults => PipelineServices.Create(lake.Path, ConcurrencyScenario.Settings, configure: s => s.AddSingleton(faults)), WorkerDeadline, 60, Ct), Ct)));
 
+        // Without the lease a loser may also find files gone that the winner superseded, which fails that run but publishes nothing.
         var runs = outcomes.SelectMany(o => o).ToList();
-        var unexpected = runs.Where(r => r.Outcome == RunOutcome.Failed && !r.Error!.Contains("injected", StringComparison.Ordinal)).ToList();
-        if (mode == LeaseMode.Lease)
-        {
-            // Under the lease nothing but an injected fault may fail a run; without it, a loser may also find
-            // files gone that the winner superseded, which fails that run but publishes nothing.
-            Assert.True(unexpected.Count == 0, "failed under the lease: " + string.Join("; ", unexpected.Select(r => r.Error)));
-        }
+        InterleavedWorker.AssertNoUnexpectedFailureUnderLease(mode, runs);
 
         using (var cleanup = PipelineServices.Create(lake.Path, new Dictionary<string, string?>(ConcurrencyScenario.Settings) { ["Pipeline:Manifest:GarbageGracePeriod"] = "00:00:00" }))
         {
@@ -130,48 +119,7 @@ public sealed class ConcurrencyTests(ConcurrencyScenario scenario) : IClassFixtu
         await LakeInspector.AssertNoGarbageAsync(lake.Path);
         LakeInspector.AssertNoScratchLeft(lake.Path);
         TestContext.Current.TestOutputHelper?.WriteLine(
-            $"{workers} workers, seed {seed}, {mode}: {runs.Count} runs ({string.Join(", ", runs.GroupBy(r => r.Outcome).Select(g => $"{g.Count()} {g.Key}"))})"
-            + string.Concat(unexpected.Select(r => $"; failed: {r.Error}")));
-    }
-
-    /// <summary>One worker: runs until it finds nothing new, under the lease or around it as the mode says.</summary>
-    private static async Task<IReadOnlyList<RunSummary>> WorkerAsync(string lake, int seed, int worker, LeaseMode mode)
-    {
-        var random = new Random(seed * 100 + worker);
-        var faults = new SeededFaults(random.Next());
-        using var services = PipelineServices.Create(lake, ConcurrencyScenario.Settings, configure: s => s.AddSingleton<IFaultInjector>(faults));
-        var runs = new List<RunSummary>();
-        await Task.Delay(random.Next(0, 30), Ct);
-        var deadline = DateTime.UtcNow + WorkerDeadline;
-        for (var round = 0; DateTime.UtcNow < deadline; round++)
-        {
-            var bypass = mode == LeaseMode.Bypass || (mode == LeaseMode.Mixed && random.Next(2) == 0);
-            var run = bypass
-                ? await services.GetRequiredService<PipelineRunner>().RunOnceAsync($"w{worker}-r{round}", NoLease.Instance, Ct)
-                : await services.GetRequiredService<RunCoordinator>().RunAsync(Ct);
-            runs.Add(run);
-            if (run.Outcome == RunOutcome.NothingNew) return runs;
-            if (run.Outcome != RunOutcome.Succeeded) await Task.Delay(random.Next(5, 60), Ct);
-        }
-        throw new InvalidOperationException($"worker {worker} still found new files after {WorkerDeadline}: {string.Join(", ", runs.GroupBy(r => r.Outcome).Select(g => $"{g.Count()} {g.Key}"))}");
-    }
-
-    /// <summary>Pauses a seeded few milliseconds at every point, and now and then fails the run there.</summary>
-    private sealed class SeededFaults(int seed) : IFaultInjector
-    {
-        private readonly Random _random = new(seed);
-
-        public async ValueTask AtAsync(FaultPoint point, CancellationToken cancellationToken)
-        {
-            int pause;
-            bool fail;
-            lock (_random)
-            {
-                pause = _random.Next(2) == 0 ? 0 : _random.Next(1, 12);
-                fail = _random.NextDouble() < 0.004;
-            }
-            if (pause > 0) await Task.Delay(pause, cancellationToken);
-            if (fail) throw new IOException($"injected fault at {point}");
-        }
+            $"{workers} workers, seed {seed}, {mode}: {runs.Count} runs ({InterleavedWorker.Describe(runs)})"
+            + string.Concat(InterleavedWorker.Unexpected(runs).Select(r => $"; failed: {r.Error}")));
     }
 }

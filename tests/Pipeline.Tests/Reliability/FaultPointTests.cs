@@ -139,21 +139,4 @@ public sealed class FaultPointTests(CrashScenario scenario) : IClassFixture<Cras
         count.CommandText = "SELECT count(*) FROM spotify_tracks";
         Assert.Equal(scenario.FinalGold.Count, Convert.ToInt32(count.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture));
     }
-
-    /// <summary>Throws the <c>n</c>-th time the run reaches the point.</summary>
-    private sealed class CrashAt(FaultPoint point, int occurrence) : IFaultInjector
-    {
-        private int _reached;
-
-        public bool Fired { get; private set; }
-
-        public string Message => $"injected crash at {point} #{occurrence}";
-
-        public ValueTask AtAsync(FaultPoint at, CancellationToken cancellationToken)
-        {
-            if (at != point || ++_reached != occurrence) return ValueTask.CompletedTask;
-            Fired = true;
-            throw new IOException(Message);
-        }
-    }
 }

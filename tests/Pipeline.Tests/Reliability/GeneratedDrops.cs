@@ -13,9 +13,11 @@ internal static class GeneratedDrops
     public static IEnumerable<Pipeline.Generation.GeneratedFile> FilesOf(this GeneratedLake source, int drop) =>
         source.Report.Files.Where(f => f.Drop == drop);
 
-    public static async Task PutDropAsync(this GeneratedLake source, int drop, string lake)
+    public static Task PutDropAsync(this GeneratedLake source, int drop, string lake) => source.PutDropAsync(drop, new LocalObjectStore(lake));
+
+    /// <summary>One drop's files into any store (an S3 raw bucket, say), under the same keys.</summary>
+    public static async Task PutDropAsync(this GeneratedLake source, int drop, IObjectStore target)
     {
-        var target = new LocalObjectStore(lake);
         foreach (var file in source.FilesOf(drop))
         {
             await using var content = await source.Store.OpenReadAsync(file.Key, TestContext.Current.CancellationToken);
@@ -23,8 +25,10 @@ internal static class GeneratedDrops
         }
     }
 
-    public static async Task PutAllAsync(this GeneratedLake source, string lake)
+    public static Task PutAllAsync(this GeneratedLake source, string lake) => source.PutAllAsync(new LocalObjectStore(lake));
+
+    public static async Task PutAllAsync(this GeneratedLake source, IObjectStore target)
     {
-        for (var drop = 1; drop <= source.Report.Options.Drops; drop++) await source.PutDropAsync(drop, lake);
+        for (var drop = 1; drop <= source.Report.Options.Drops; drop++) await source.PutDropAsync(drop, target);
     }
 }

@@ -43,42 +43,50 @@ internal static class LakeInspector
     /// Every raw input under raw/ is in the manifest in its current version, and no raw file version is named
     /// by two commit entries (none lost, none processed twice). The log's entries are exactly 1..Seq.
     /// </summary>
-    public static async Task AssertEveryRawFileRecordedOnceAsync(string lake)
+    public static Task AssertEveryRawFileRecordedOnceAsync(string lake)
     {
         var store = new LocalObjectStore(lake);
-        var state = await StateAsync(lake);
+        return AssertEveryRawFileRecordedOnceAsync(store, store, Log(lake));
+    }
+
+    /// <inheritdoc cref="AssertEveryRawFileRecordedOnceAsync(string)"/>
+    public static async Task AssertEveryRawFileRecordedOnceAsync(IObjectStore lake, IObjectStore raw, CommitLog log)
+    {
+        var state = await log.LoadAsync(Ct);
 
         var logKeys = new List<string>();
-        await foreach (var info in store.ListAsync(CommitLog.LogPrefix, cancellationToken: Ct)) logKeys.Add(info.Key);
+        await foreach (var info in lake.ListAsync(CommitLog.LogPrefix, cancellationToken: Ct)) logKeys.Add(info.Key);
         Assert.Equal(Enumerable.Range(1, (int)state.Seq).Select(s => CommitLog.LogKey(s)), logKeys);
 
-        var entries = await Log(lake).ReadRecentAsync(state.Seq, (int)state.Seq, Ct);
+        var entries = await log.ReadRecentAsync(state.Seq, (int)state.Seq, Ct);
         var recorded = entries.SelectMany(e => e.Files.Select(f => f.Version)).ToList();
         var twice = recorded.GroupBy(v => v).Where(g => g.Count() > 1).Select(g => g.Key.Key).ToList();
         Assert.True(twice.Count == 0, "raw files processed twice: " + string.Join(", ", twice));
 
-        var raw = new List<FileVersion>();
-        await foreach (var info in store.ListAsync("raw/", cancellationToken: Ct))
+        var inputs = new List<FileVersion>();
+        await foreach (var info in raw.ListAsync("raw/", cancellationToken: Ct))
         {
-            if (RawKeys.TryGetEntity("raw/", info.Key, out _)) raw.Add(new FileVersion(info.Key, info.ETag));
+            if (RawKeys.TryGetEntity("raw/", info.Key, out _)) inputs.Add(new FileVersion(info.Key, info.ETag));
         }
-        var lost = raw.Where(v => !state.Files.ContainsKey(v)).Select(v => v.Key).ToList();
+        var lost = inputs.Where(v => !state.Files.ContainsKey(v)).Select(v => v.Key).ToList();
         Assert.True(lost.Count == 0, "raw files missing from the manifest: " + string.Join(", ", lost));
-        Assert.Equal(raw.Count, state.Files.Count);
+        Assert.Equal(inputs.Count, state.Files.Count);
     }
 
     /// <summary>Nothing under silver/, quarantine/ or gold/ that no commit names.</summary>
-    public static async Task AssertNoGarbageAsync(string lake)
+    public static Task AssertNoGarbageAsync(string lake) => AssertNoGarbageAsync(new LocalObjectStore(lake), Log(lake));
+
+    /// <inheritdoc cref="AssertNoGarbageAsync(string)"/>
+    public static async Task AssertNoGarbageAsync(IObjectStore lake, CommitLog log)
     {
-        var store = new LocalObjectStore(lake);
-        var state = await StateAsync(lake);
-        var onDisk = new List<string>();
+        var state = await log.LoadAsync(Ct);
+        var stored = new List<string>();
         foreach (var prefix in LakeLayout.DataPrefixes)
         {
-            await foreach (var info in store.ListAsync(prefix, cancellationToken: Ct)) onDisk.Add(info.Key);
+            await foreach (var info in lake.ListAsync(prefix, cancellationToken: Ct)) stored.Add(info.Key);
         }
-        var garbage = onDisk.Except(state.LiveFiles.Keys).ToList();
-        var missing = state.LiveFiles.Keys.Except(onDisk).ToList();
+        var garbage = stored.Except(state.LiveFiles.Keys).ToList();
+        var missing = state.LiveFiles.Keys.Except(stored).ToList();
         Assert.True(garbage.Count == 0, "uncommitted data files left: " + string.Join(", ", garbage));
         Assert.True(missing.Count == 0, "committed data files missing: " + string.Join(", ", missing));
     }

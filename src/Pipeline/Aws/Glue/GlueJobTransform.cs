@@ -60,7 +60,8 @@ public sealed partial class GlueJobTransform(
         LogFinished(finished.Id, work.Seq, result.Added.Count, result.GoldRowsWritten, clock.Elapsed.TotalSeconds);
         var output = GlueJobResults.ToBatchOutput(result, work, stores.Lake.Describe(outputKey));
         var steps = new Dictionary<string, double>(output.StepSeconds) { ["transform.glue_run"] = clock.Elapsed.TotalSeconds };
-        return output with { StepSeconds = steps };
+        // Another worker may have attached to this run (GetJobRuns, or the lease after a takeover) and be committing its files.
+        return output with { StepSeconds = steps, OutputsExclusive = false };
     }
 
     /// <summary>Resets the job's bookmark (for <c>reprocess</c>); the manifest stays the authority on what was processed.</summary>

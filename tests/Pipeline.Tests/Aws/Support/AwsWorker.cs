@@ -6,8 +6,10 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Logging;
 using SpotifyWorker.Pipeline.Aws;
+using SpotifyWorker.Pipeline.Aws.Glue;
 using SpotifyWorker.Pipeline.Aws.S3;
 using SpotifyWorker.Pipeline.Manifest;
+using SpotifyWorker.Pipeline.Orchestration;
 using SpotifyWorker.Pipeline.Storage;
 using SpotifyWorker.Pipeline.Tests.TestSupport;
 
@@ -17,7 +19,7 @@ namespace SpotifyWorker.Pipeline.Tests.Aws.Support;
 public static class AwsWorker
 {
     /// <summary>Configuration keys for the options, in the form an environment or appsettings.json would give them.</summary>
-    public static Dictionary<string, string?> Settings(AwsOptions aws, IDictionary<string, string?>? extra = null)
+    public static Dictionary<string, string?> Settings(AwsOptions aws, IEnumerable<KeyValuePair<string, string?>>? extra = null)
     {
         string Span(TimeSpan t) => t.ToString("c", CultureInfo.InvariantCulture);
         var settings = new Dictionary<string, string?>
@@ -45,18 +47,26 @@ public static class AwsWorker
             ["Pipeline:Lease:Duration"] = "00:01:00",
             ["Pipeline:Lease:RenewInterval"] = "00:00:20",
         };
-        foreach (var (key, value) in extra ?? new Dictionary<string, string?>()) settings[key] = value;
+        foreach (var (key, value) in extra ?? []) settings[key] = value;
         return settings;
     }
 
-    public static ServiceProvider Build(AwsOptions aws, IDictionary<string, string?>? extra = null, Action<IServiceCollection>? configure = null)
+    /// <param name="glue">When several workers share one simulated Glue job, the simulator that guards their Glue calls.</param>
+    public static ServiceProvider Build(AwsOptions aws, IEnumerable<KeyValuePair<string, string?>>? extra = null, Action<IServiceCollection>? configure = null, GlueJobSimulator? glue = null)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(Settings(aws, extra)).Build();
         var services = new ServiceCollection();
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
         services.AddSingleton<AWSCredentials>(MotoServer.Credentials);
+        services.AddSingleton(sp => new EmfMetrics(TextWriter.Null, sp.GetRequiredService<TimeProvider>()));
         configure?.Invoke(services);
         services.AddPipeline(configuration);
+        if (glue is not null)
+        {
+            var client = services.Last(d => d.ServiceType == typeof(IGlueClient));
+            services.Remove(client);
+            services.AddSingleton(sp => glue.Guard((IGlueClient)client.ImplementationFactory!(sp)));
+        }
         var provider = services.BuildServiceProvider();
         provider.GetRequiredService<IStartupValidator>().Validate();
         return provider;

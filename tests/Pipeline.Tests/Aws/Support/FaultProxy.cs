@@ -24,6 +24,12 @@ public enum FaultKind
 
     /// <summary>400 AccessDeniedException / 403 AccessDenied: permanent.</summary>
     AccessDenied,
+
+    /// <summary>The request reaches the server and takes effect, then the connection is reset before the answer arrives.</summary>
+    LostResponse,
+
+    /// <summary>400 ExpiredTokenException / 400 ExpiredToken: the request was signed with credentials the service no longer accepts.</summary>
+    ExpiredToken,
 }
 
 /// <summary>One request as the proxy saw it; <see cref="Target"/> is the X-Amz-Target of JSON services, null for S3.</summary>
@@ -110,14 +116,19 @@ public sealed class FaultProxy : IAsyncDisposable
                     client.Client.LingerState = new LingerOption(true, 0);
                     client.Client.Close();
                     return;
-                case FaultKind.Throttle or FaultKind.ServerError or FaultKind.AccessDenied:
+                case FaultKind.Throttle or FaultKind.ServerError or FaultKind.AccessDenied or FaultKind.ExpiredToken:
                     await stream.WriteAsync(ErrorResponse(fault.Kind, request), _stop.Token);
                     return;
                 case FaultKind.Slow:
                     await Task.Delay(fault.Delay, _stop.Token);
                     break;
             }
-            await ForwardAsync(stream, lines, body);
+            await ForwardAsync(stream, lines, body, answer: fault.Kind != FaultKind.LostResponse);
+            if (fault.Kind == FaultKind.LostResponse)
+            {
+                client.Client.LingerState = new LingerOption(true, 0);
+                client.Client.Close();
+            }
         }
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
         {
@@ -125,7 +136,8 @@ public sealed class FaultProxy : IAsyncDisposable
         }
     }
 
-    private async Task ForwardAsync(NetworkStream client, List<string> lines, byte[] body)
+    /// <param name="answer">False to forward the request and drop the server's answer (a lost response).</param>
+    private async Task ForwardAsync(NetworkStream client, List<string> lines, byte[] body, bool answer)
     {
         using var server = new TcpClient();
         await server.ConnectAsync(IPAddress.Loopback, _targetPort, _stop.Token);
@@ -142,6 +154,7 @@ public sealed class FaultProxy : IAsyncDisposable
 
         using var response = new MemoryStream();
         await upstream.CopyToAsync(response, _stop.Token);
+        if (!answer) return;
         var bytes = response.ToArray();
         var end = IndexOf(bytes, "\r\n\r\n"u8);
         var responseLines = Encoding.ASCII.GetString(bytes, 0, end).Split("\r\n")
@@ -156,6 +169,7 @@ public sealed class FaultProxy : IAsyncDisposable
         {
             FaultKind.Throttle => request.IsS3 ? (503, "SlowDown", "Please reduce your request rate.") : (400, "ThrottlingException", "Rate exceeded"),
             FaultKind.ServerError => request.IsS3 ? (500, "InternalError", "injected internal error") : (500, "InternalServiceException", "injected internal error"),
+            FaultKind.ExpiredToken => request.IsS3 ? (400, "ExpiredToken", "The provided token has expired.") : (400, "ExpiredTokenException", "The security token included in the request is expired"),
             _ => request.IsS3 ? (403, "AccessDenied", "Access Denied") : (400, "AccessDeniedException", "User is not authorized to perform this action"),
         };
         var (type, body) = request.IsS3

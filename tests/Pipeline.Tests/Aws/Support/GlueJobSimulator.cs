@@ -18,8 +18,16 @@ namespace SpotifyWorker.Pipeline.Tests.Aws.Support;
 /// one reads the arguments as spotify_etl.py would, mirrors the raw files and the committed files from moto's S3
 /// into a local folder, runs the same SQL through <see cref="DuckDbTransform"/>, uploads the output files and the
 /// result document, and only then lets moto move the run to SUCCEEDED. Job runs must be held in their first state
-/// (glue::job_run "manual") while it works.
+/// (glue::job_run "manual") while it works. A run whose job fails (a stale batch whose committed files a newer
+/// commit has deleted, as the real job would fail) is ended too and reported FAILED through <see cref="Guard"/>.
 /// </summary>
+/// <remarks>
+/// moto moves job runs only through its global transition, which completes every active run it is asked about.
+/// The job allows one run at a time (MaxConcurrentRuns 1, as deployed), so only the played run is active when
+/// the simulator flips the transition; but a worker's StartJobRun and a status read arriving during the flip
+/// would start a run and complete it unplayed. Several workers therefore reach Glue through <see cref="Guard"/>,
+/// whose calls never overlap a flip.
+/// </remarks>
 public sealed class GlueJobSimulator : IAsyncDisposable
 {
     private readonly MotoServer _moto;
@@ -27,6 +35,8 @@ public sealed class GlueJobSimulator : IAsyncDisposable
     private readonly TempDirectory _dir = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<string, bool> _seen = new();
+    private readonly ConcurrentDictionary<string, string> _failed = new();
+    private readonly SemaphoreSlim _flip = new(1, 1);
     private readonly Task _loop;
 
     public GlueJobSimulator(MotoServer moto, MotoAws aws)
@@ -41,6 +51,12 @@ public sealed class GlueJobSimulator : IAsyncDisposable
 
     /// <summary>The first failure of the simulated job, so that a test fails with it rather than with a timeout.</summary>
     public Exception? Failure { get; private set; }
+
+    /// <summary>Job runs whose job failed, with the reason.</summary>
+    public IReadOnlyDictionary<string, string> Failed => _failed;
+
+    /// <summary>A worker's Glue client whose calls never overlap the simulator's transition flip, and which reports failed runs as FAILED.</summary>
+    public IGlueClient Guard(IGlueClient worker) => new GuardedGlueClient(worker, this);
 
     /// <summary>When false, runs are seen but left running (a job that outlives the worker).</summary>
     public bool Enabled { get; set; } = true;
@@ -57,7 +73,16 @@ public sealed class GlueJobSimulator : IAsyncDisposable
                     foreach (var run in (runs.JobRuns ?? []).Where(r => JobRunState.IsActive(r.JobRunState)))
                     {
                         if (!_seen.TryAdd(run.Id, true)) continue;
-                        await RunJobAsync(run, _stop.Token);
+                        try
+                        {
+                            await RunJobAsync(run, _stop.Token);
+                        }
+                        catch (Exception e) when (!_stop.IsCancellationRequested)
+                        {
+                            Failure ??= e;
+                            _failed[run.Id] = e.Message;
+                        }
+                        await CompleteAsync(run.Id, _stop.Token);
                         Completed.Enqueue(run.Id);
                     }
                 }
@@ -112,11 +137,22 @@ public sealed class GlueJobSimulator : IAsyncDisposable
         {
             await lake.PutAsync(Arg(GlueJobArguments.OutputKey), result, cancellationToken);
         }
+    }
 
-        // Only this run exists while the worker waits for it, so flipping the global transition completes just it.
-        await _moto.SetTransitionAsync("glue::job_run", "immediate");
-        await _aws.Glue.GetJobRunAsync(new GetJobRunRequest { JobName = MotoAws.JobName, RunId = run.Id }, cancellationToken);
-        await _moto.SetTransitionAsync("glue::job_run", "manual");
+    /// <summary>Moves the run (the only active one: MaxConcurrentRuns 1) to SUCCEEDED, with no guarded call in between.</summary>
+    private async Task CompleteAsync(string runId, CancellationToken cancellationToken)
+    {
+        await _flip.WaitAsync(cancellationToken);
+        try
+        {
+            await _moto.SetTransitionAsync("glue::job_run", "immediate");
+            await _aws.Glue.GetJobRunAsync(new GetJobRunRequest { JobName = MotoAws.JobName, RunId = runId }, cancellationToken);
+            await _moto.SetTransitionAsync("glue::job_run", "manual");
+        }
+        finally
+        {
+            _flip.Release();
+        }
     }
 
     private static async Task<T> ReadAsync<T>(IObjectStore store, string key, CancellationToken cancellationToken)
@@ -137,6 +173,55 @@ public sealed class GlueJobSimulator : IAsyncDisposable
         await _stop.CancelAsync();
         await _loop;
         _stop.Dispose();
+        _flip.Dispose();
         _dir.Dispose();
+    }
+
+    private sealed class GuardedGlueClient(IGlueClient inner, GlueJobSimulator simulator) : IGlueClient
+    {
+        public Task<StartJobRunResponse> StartJobRunAsync(StartJobRunRequest request, CancellationToken cancellationToken) =>
+            GuardAsync(() => inner.StartJobRunAsync(request, cancellationToken), cancellationToken);
+
+        public async Task<GetJobRunResponse> GetJobRunAsync(GetJobRunRequest request, CancellationToken cancellationToken) =>
+            new(Reported((await GuardAsync(() => inner.GetJobRunAsync(request, cancellationToken), cancellationToken)).JobRun));
+
+        public async Task<GetJobRunsResponse> GetJobRunsAsync(GetJobRunsRequest request, CancellationToken cancellationToken)
+        {
+            var response = await GuardAsync(() => inner.GetJobRunsAsync(request, cancellationToken), cancellationToken);
+            return response with { JobRuns = response.JobRuns?.Select(Reported).ToList() };
+        }
+
+        public Task<ResetJobBookmarkResponse> ResetJobBookmarkAsync(ResetJobBookmarkRequest request, CancellationToken cancellationToken) =>
+            GuardAsync(() => inner.ResetJobBookmarkAsync(request, cancellationToken), cancellationToken);
+
+        public Task<StartCrawlerResponse> StartCrawlerAsync(StartCrawlerRequest request, CancellationToken cancellationToken) =>
+            inner.StartCrawlerAsync(request, cancellationToken);
+
+        public Task<GetCrawlerResponse> GetCrawlerAsync(GetCrawlerRequest request, CancellationToken cancellationToken) =>
+            inner.GetCrawlerAsync(request, cancellationToken);
+
+        public Task<GetTableResponse> GetTableAsync(GetTableRequest request, CancellationToken cancellationToken) =>
+            inner.GetTableAsync(request, cancellationToken);
+
+        public Task<GetPartitionsResponse> GetPartitionsAsync(GetPartitionsRequest request, CancellationToken cancellationToken) =>
+            inner.GetPartitionsAsync(request, cancellationToken);
+
+        private JobRun Reported(JobRun run) =>
+            run.JobRunState == JobRunState.Succeeded && simulator._failed.TryGetValue(run.Id, out var reason)
+                ? run with { JobRunState = JobRunState.Failed, ErrorMessage = reason }
+                : run;
+
+        private async Task<T> GuardAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)
+        {
+            await simulator._flip.WaitAsync(cancellationToken);
+            try
+            {
+                return await call();
+            }
+            finally
+            {
+                simulator._flip.Release();
+            }
+        }
     }
 }

@@ -1,0 +1,88 @@
+using Microsoft.Extensions.DependencyInjection;
+using SpotifyWorker.Pipeline.Orchestration;
+using Xunit;
+
+namespace SpotifyWorker.Pipeline.Tests.Reliability;
+
+/// <summary>How the workers of one interleaving treat the lease.</summary>
+public enum LeaseMode
+{
+    /// <summary>Every run takes the lease (RunCoordinator), as production does.</summary>
+    Lease,
+
+    /// <summary>Every run bypasses it (PipelineRunner with NoLease): only the commit log's compare-and-swap keeps workers apart.</summary>
+    Bypass,
+
+    /// <summary>Each run tosses a seeded coin.</summary>
+    Mixed,
+}
+
+/// <summary>
+/// One worker of a seeded interleaving, on whatever backend its service provider wires: it runs until it finds
+/// nothing new, under the lease or around it as the mode says, pausing a seeded few milliseconds at every fault
+/// point (and failing there now and then) so that every seed gives another schedule.
+/// </summary>
+internal static class InterleavedWorker
+{
+    /// <summary>The lease mode of a seed: a third of the seeds each.</summary>
+    public static LeaseMode ModeOf(int seed) => (LeaseMode)(seed % 3);
+
+    /// <param name="build">The worker's own service provider (as a separate process would have), given its fault injector.</param>
+    /// <param name="pauseAfterMiss">Longest pause after a run that did not succeed (a yield or a failure), in milliseconds.</param>
+    public static async Task<IReadOnlyList<RunSummary>> RunAsync(
+        int seed, int worker, LeaseMode mode, Func<IFaultInjector, ServiceProvider> build, TimeSpan deadline, int pauseAfterMiss, CancellationToken cancellationToken)
+    {
+        var random = new Random(seed * 100 + worker);
+        var faults = new SeededFaults(random.Next());
+        await using var services = build(faults);
+        var runs = new List<RunSummary>();
+        await Task.Delay(random.Next(0, 30), cancellationToken);
+        var until = DateTime.UtcNow + deadline;
+        for (var round = 0; DateTime.UtcNow < until; round++)
+        {
+            var bypass = mode == LeaseMode.Bypass || (mode == LeaseMode.Mixed && random.Next(2) == 0);
+            var run = bypass
+                ? await services.GetRequiredService<PipelineRunner>().RunOnceAsync($"w{worker}-r{round}", NoLease.Instance, cancellationToken)
+                : await services.GetRequiredService<RunCoordinator>().RunAsync(cancellationToken);
+            runs.Add(run);
+            if (run.Outcome == RunOutcome.NothingNew) return runs;
+            if (run.Outcome != RunOutcome.Succeeded) await Task.Delay(random.Next(5, pauseAfterMiss), cancellationToken);
+        }
+        var errors = runs.Where(r => r.Error is not null).TakeLast(4).Select(r => r.Error);
+        throw new InvalidOperationException($"worker {worker} still found new files after {deadline}: {Describe(runs)}; last errors: {string.Join(" | ", errors)}");
+    }
+
+    /// <summary>Failed runs that no injected fault explains.</summary>
+    public static IReadOnlyList<RunSummary> Unexpected(IEnumerable<RunSummary> runs) =>
+        [.. runs.Where(r => r.Outcome == RunOutcome.Failed && !r.Error!.Contains("injected", StringComparison.Ordinal))];
+
+    /// <summary>Under the lease nothing but an injected fault may fail a run.</summary>
+    public static void AssertNoUnexpectedFailureUnderLease(LeaseMode mode, IEnumerable<RunSummary> runs)
+    {
+        var unexpected = Unexpected(runs);
+        if (mode == LeaseMode.Lease) Assert.True(unexpected.Count == 0, "failed under the lease: " + string.Join("; ", unexpected.Select(r => r.Error)));
+    }
+
+    /// <summary>"3 Succeeded, 2 Yielded, ..." for the test output.</summary>
+    public static string Describe(IEnumerable<RunSummary> runs) =>
+        string.Join(", ", runs.GroupBy(r => r.Outcome).Select(g => $"{g.Count()} {g.Key}"));
+
+    /// <summary>Pauses a seeded few milliseconds at every point, and now and then fails the run there.</summary>
+    private sealed class SeededFaults(int seed) : IFaultInjector
+    {
+        private readonly Random _random = new(seed);
+
+        public async ValueTask AtAsync(FaultPoint point, CancellationToken cancellationToken)
+        {
+            int pause;
+            bool fail;
+            lock (_random)
+            {
+                pause = _random.Next(2) == 0 ? 0 : _random.Next(1, 12);
+                fail = _random.NextDouble() < 0.004;
+            }
+            if (pause > 0) await Task.Delay(pause, cancellationToken);
+            if (fail) throw new IOException($"injected fault at {point}");
+        }
+    }
+}
