@@ -156,4 +156,30 @@ public sealed class GlueJobTransformTests : IDisposable
         Assert.Equal(System.Net.HttpStatusCode.InternalServerError, ((AwsServiceException)e.InnerException!).StatusCode);
         Assert.Contains("AWSGlue.ResetJobBookmark", e.Message, StringComparison.Ordinal);
     }
+    private static JobRun SucceededWithoutResult() => Run(JobRunState.Succeeded) with
+    {
+        Arguments = new Dictionary<string, string> { [GlueJobArguments.OutputKey] = GlueJobArguments.JobPrefix(3, "gone") + "output.json" },
+    };
+
+    [Fact]
+    public async Task ExecuteAsync_SucceededRunWithoutResult_FailsNamingTheResultKeyAndTheJobScript()
+    {
+        await using var stub = StartsAndEnds(SucceededWithoutResult());
+
+        var e = await Assert.ThrowsAsync<InvalidDataException>(() => Transform(stub.Url).ExecuteAsync(Work(2, new RecordingLease()), Ct));
+
+        Assert.Contains("output.json", e.Message, StringComparison.Ordinal);
+        Assert.Contains("spotify_etl.py", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_ResultGoneBecauseAnotherWorkerCommittedTheBatch_YieldsAsACommitConflict()
+    {
+        await using var stub = StartsAndEnds(SucceededWithoutResult());
+        await _lake.PutJsonAsync(CommitLog.LogKey(3), new { Seq = 3 }, Ct);
+
+        var e = await Assert.ThrowsAsync<CommitConflictException>(() => Transform(stub.Url).ExecuteAsync(Work(2, new RecordingLease()), Ct));
+
+        Assert.Equal(3, e.Seq);
+    }
 }

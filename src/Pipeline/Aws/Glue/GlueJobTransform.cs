@@ -55,6 +55,11 @@ public sealed partial class GlueJobTransform(
         }
         catch (ObjectNotFoundException)
         {
+            if (await stores.Lake.HeadAsync(CommitLog.LogKey(work.Seq), cancellationToken).ConfigureAwait(false) is not null)
+            {
+                // Without the lease another worker committed this batch meanwhile and, on its next batch, removed these job documents.
+                throw new CommitConflictException(work.Seq, stores.Lake.Describe(CommitLog.LogKey(work.Seq)));
+            }
             throw new InvalidDataException($"Glue job run {finished.Id} of {JobName} SUCCEEDED but wrote no result to {stores.Lake.Describe(outputKey)}; is the job running deploy/glue/spotify_etl.py? Nothing of batch {work.Seq} is committed");
         }
         LogFinished(finished.Id, work.Seq, result.Added.Count, result.GoldRowsWritten, clock.Elapsed.TotalSeconds);
