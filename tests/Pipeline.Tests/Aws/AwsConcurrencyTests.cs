@@ -30,24 +30,12 @@ public sealed class AwsConcurrencyTests(MotoServer moto, ConcurrencyScenario sce
 
     protected override async Task SetUpAsync()
     {
-        await Aws.CreateGoldTableAsync(MotoAws.GoldColumns, Ct);
-        await Moto.SetTransitionAsync("glue::job_run", "manual");
-        await Moto.SetTransitionAsync("glue::crawl", "immediate");
-        await Moto.SetTransitionAsync("athena::execution", "immediate");
+        await PreparePipelineAsync();
         await scenario.Drops.PutAllAsync(Raw);
     }
 
-    /// <summary>30 interleavings of two workers and 20 of four, from fixed seeds.</summary>
-    public static TheoryData<int, int> Interleavings()
-    {
-        var data = new TheoryData<int, int>();
-        foreach (var seed in Enumerable.Range(1, 30)) data.Add(2, seed);
-        foreach (var seed in Enumerable.Range(101, 20)) data.Add(4, seed);
-        return data;
-    }
-
     [Theory]
-    [MemberData(nameof(Interleavings))]
+    [MemberData(nameof(InterleavedWorker.Interleavings), MemberType = typeof(InterleavedWorker))]
     public async Task RunOnce_WorkersInterleavedBySeedOnS3_EachBatchCommittedOnceAndGoldEqualsSerial(int workers, int seed)
     {
         var mode = InterleavedWorker.ModeOf(seed);

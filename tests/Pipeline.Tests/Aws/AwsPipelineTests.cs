@@ -21,13 +21,7 @@ public sealed class AwsPipelineTests(MotoServer moto) : MotoTest(moto, "lake/")
 {
     private static readonly GenerationOptions Drops = new() { Scale = 0.002, Drops = 3, Seed = 11, Dirty = true, MaxParallelism = 2 };
 
-    protected override async Task SetUpAsync()
-    {
-        await Aws.CreateGoldTableAsync(MotoAws.GoldColumns, Ct);
-        await Moto.SetTransitionAsync("glue::job_run", "manual");
-        await Moto.SetTransitionAsync("glue::crawl", "immediate");
-        await Moto.SetTransitionAsync("athena::execution", "immediate");
-    }
+    protected override Task SetUpAsync() => PreparePipelineAsync();
 
     private Task<GenerationReport> GenerateRawAsync() => GeneratedRaw.PutAsync(Aws, Drops, Ct);
 

@@ -38,10 +38,7 @@ public sealed class AwsWriteFaultTests(MotoServer moto) : MotoTest(moto, "lake/"
 
     protected override async Task SetUpAsync()
     {
-        await Aws.CreateGoldTableAsync(MotoAws.GoldColumns, Ct);
-        await Moto.SetTransitionAsync("glue::job_run", "manual");
-        await Moto.SetTransitionAsync("glue::crawl", "immediate");
-        await Moto.SetTransitionAsync("athena::execution", "immediate");
+        await PreparePipelineAsync();
         await GeneratedRaw.PutAsync(Aws, Drops, Ct);
     }
 

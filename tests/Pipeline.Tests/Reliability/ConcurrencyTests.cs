@@ -82,17 +82,8 @@ public sealed class ConcurrencyTests(ConcurrencyScenario scenario) : IClassFixtu
     private static readonly TimeSpan WorkerDeadline = TimeSpan.FromSeconds(90);
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    /// <summary>30 interleavings of two workers and 20 of four, from fixed seeds.</summary>
-    public static TheoryData<int, int> Interleavings()
-    {
-        var data = new TheoryData<int, int>();
-        foreach (var seed in Enumerable.Range(1, 30)) data.Add(2, seed);
-        foreach (var seed in Enumerable.Range(101, 20)) data.Add(4, seed);
-        return data;
-    }
-
     [Theory]
-    [MemberData(nameof(Interleavings))]
+    [MemberData(nameof(InterleavedWorker.Interleavings), MemberType = typeof(InterleavedWorker))]
     public async Task RunOnce_WorkersInterleavedBySeed_EachBatchCommittedOnceAndGoldEqualsSerial(int workers, int seed)
     {
         using var lake = new TempDirectory();

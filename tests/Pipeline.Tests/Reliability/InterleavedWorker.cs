@@ -24,6 +24,15 @@ public enum LeaseMode
 /// </summary>
 internal static class InterleavedWorker
 {
+    /// <summary>30 interleavings of two workers and 20 of four, from fixed seeds: (workers, seed).</summary>
+    public static TheoryData<int, int> Interleavings()
+    {
+        var data = new TheoryData<int, int>();
+        foreach (var seed in Enumerable.Range(1, 30)) data.Add(2, seed);
+        foreach (var seed in Enumerable.Range(101, 20)) data.Add(4, seed);
+        return data;
+    }
+
     /// <summary>The lease mode of a seed: a third of the seeds each.</summary>
     public static LeaseMode ModeOf(int seed) => (LeaseMode)(seed % 3);
 

@@ -25,6 +25,18 @@ public abstract class MotoTest(MotoServer moto, string lakePrefix = "") : IClass
     /// <summary>What a class needs beyond the provisioned account (transitions, the gold table).</summary>
     protected virtual Task SetUpAsync() => Task.CompletedTask;
 
+    /// <summary>
+    /// For whole-pipeline runs: the gold table as the crawler would have made it, Glue job runs held in their
+    /// first state for the <see cref="GlueJobSimulator"/> to play, crawls and Athena queries ending at once.
+    /// </summary>
+    protected async Task PreparePipelineAsync()
+    {
+        await Aws.CreateGoldTableAsync(MotoAws.GoldColumns, Ct);
+        await Moto.SetTransitionAsync("glue::job_run", "manual");
+        await Moto.SetTransitionAsync("glue::crawl", "immediate");
+        await Moto.SetTransitionAsync("athena::execution", "immediate");
+    }
+
     public ValueTask DisposeAsync()
     {
         GC.SuppressFinalize(this);
