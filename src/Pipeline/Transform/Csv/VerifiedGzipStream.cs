@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using SpotifyWorker.Pipeline.Storage;
 
 namespace SpotifyWorker.Pipeline.Transform.Csv;
 
@@ -8,7 +9,7 @@ namespace SpotifyWorker.Pipeline.Transform.Csv;
 /// which would silently drop the tail of a drop; zlib's own gzip decoder checks every member's CRC-32 and
 /// length and tells whether the stream really ended, so this stream uses it directly.
 /// </summary>
-public sealed class VerifiedGzipStream : Stream
+public sealed class VerifiedGzipStream : ReadOnlyStream
 {
     private const int ZOk = 0, ZStreamEnd = 1, ZBufError = -5, ZNoFlush = 0;
     private const int GzipWindowBits = 15 + 16;
@@ -114,15 +115,6 @@ public sealed class VerifiedGzipStream : Stream
         base.Dispose(disposing);
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     // zlib's z_stream on LP64 (Linux, macOS): pointers and uLong are 8 bytes, uInt and int are 4.
     [StructLayout(LayoutKind.Sequential)]

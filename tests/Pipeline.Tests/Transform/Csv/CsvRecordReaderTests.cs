@@ -1,4 +1,5 @@
 using System.Text;
+using SpotifyWorker.Pipeline.Storage;
 using SpotifyWorker.Pipeline.Transform.Csv;
 using Xunit;
 
@@ -97,17 +98,8 @@ public sealed class CsvRecordReaderTests
     }
 
     /// <summary>Returns at most a few bytes per read, like a slow network stream.</summary>
-    private sealed class TrickleStream(Stream inner, int chunk) : Stream
+    private sealed class TrickleStream(Stream inner, int chunk) : ReadOnlyStream
     {
         public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, Math.Min(count, chunk));
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
