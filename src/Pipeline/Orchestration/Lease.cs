@@ -94,7 +94,7 @@ public sealed partial class Lease : IRunLease, IAsyncDisposable
         try
         {
             if (_released || _lost.IsCancellationRequested) throw new PreconditionFailedException(LeaseManager.Key, "the lease is no longer held");
-            _etag = await PutIfMatchOrOwnAsync(_store, next, _etag, cancellationToken).ConfigureAwait(false);
+            _etag = await WriteOrOwnAsync(_store, next, _etag, cancellationToken).ConfigureAwait(false);
             Document = next;
         }
         finally
@@ -104,31 +104,29 @@ public sealed partial class Lease : IRunLease, IAsyncDisposable
     }
 
     /// <summary>
-    /// Writes the lease document if it still has <paramref name="etag"/>. When the store says it has not, the write
-    /// may still be this one: a retry after a response lost on the way back (the first attempt landed and changed the
-    /// ETag) gets 412 too. The document stored then is exactly <paramref name="next"/> (owner and expiry to the tick),
-    /// and the write counts as done; any other document means another worker won.
+    /// Writes the lease document: created when <paramref name="etag"/> is null, else replaced if it still has that
+    /// ETag. When the store answers 412 the write may still be this one: a retry after an answer lost on the way
+    /// back (the first attempt landed) gets 412 for its own write. The stored document is then exactly
+    /// <paramref name="document"/> (owner, run and expiry to the tick) and the write counts as done; any other
+    /// document means another worker won.
     /// </summary>
-    internal static async Task<string> PutIfMatchOrOwnAsync(IObjectStore store, LeaseDocument next, string etag, CancellationToken cancellationToken)
+    /// <returns>The ETag of the stored lease.</returns>
+    internal static async Task<string> WriteOrOwnAsync(IObjectStore store, LeaseDocument document, string? etag, CancellationToken cancellationToken)
     {
         try
         {
-            using var content = StoreJson.Serialize(next);
-            return (await store.PutIfMatchAsync(LeaseManager.Key, content, etag, cancellationToken).ConfigureAwait(false)).ETag;
+            using var content = StoreJson.Serialize(document);
+            var written = etag is null
+                ? await store.PutIfAbsentAsync(LeaseManager.Key, content, cancellationToken).ConfigureAwait(false)
+                : await store.PutIfMatchAsync(LeaseManager.Key, content, etag, cancellationToken).ConfigureAwait(false);
+            return written.ETag;
         }
         catch (PreconditionFailedException)
         {
-            var own = await OwnWriteAsync(store, next, cancellationToken).ConfigureAwait(false);
-            if (own is null) throw;
-            return own;
+            var (stored, storedETag) = await store.TryReadJsonAsync<LeaseDocument>(LeaseManager.Key, cancellationToken).ConfigureAwait(false);
+            if (stored != document || storedETag is null) throw;
+            return storedETag;
         }
-    }
-
-    /// <summary>The ETag of the stored lease when it is exactly <paramref name="written"/>; null otherwise.</summary>
-    internal static async Task<string?> OwnWriteAsync(IObjectStore store, LeaseDocument written, CancellationToken cancellationToken)
-    {
-        var (stored, etag) = await store.TryReadJsonAsync<LeaseDocument>(LeaseManager.Key, cancellationToken).ConfigureAwait(false);
-        return stored == written ? etag : null;
     }
 
     /// <summary>Gives the lease up by expiring it now (a conditional write, so a successor's lease is never touched).</summary>

@@ -47,36 +47,20 @@ public sealed partial class LeaseManager(LakeStores stores, IOptions<LeaseOption
         {
             if (current is null)
             {
-                return (Acquired(mine, await PutIfAbsentOrOwnAsync(mine, cancellationToken).ConfigureAwait(false), null), null);
+                return (Acquired(mine, await Lease.WriteOrOwnAsync(stores.Lake, mine, null, cancellationToken).ConfigureAwait(false), null), null);
             }
             if (current.ExpiresAt > now) return (null, current);
 
             // An expired lease may name a job run its dead holder started: the successor inherits it to re-attach.
             var inherited = current.JobRunId is null ? null : current;
             var takeover = mine with { JobRunId = current.JobRunId, JobRunSeq = current.JobRunSeq };
-            var written = await Lease.PutIfMatchOrOwnAsync(stores.Lake, takeover, etag!, cancellationToken).ConfigureAwait(false);
+            var written = await Lease.WriteOrOwnAsync(stores.Lake, takeover, etag!, cancellationToken).ConfigureAwait(false);
             if (current.Owner != owner) LogTakenOver(current.Owner, current.ExpiresAt);
             return (Acquired(takeover, written, inherited), null);
         }
         catch (PreconditionFailedException)
         {
             return (null, current); // another worker was faster
-        }
-    }
-
-    /// <summary>Creates the lease; a retry whose first attempt landed (its response lost) finds its own document and has it.</summary>
-    private async Task<string> PutIfAbsentOrOwnAsync(LeaseDocument mine, CancellationToken cancellationToken)
-    {
-        try
-        {
-            using var content = StoreJson.Serialize(mine);
-            return (await stores.Lake.PutIfAbsentAsync(Key, content, cancellationToken).ConfigureAwait(false)).ETag;
-        }
-        catch (PreconditionFailedException)
-        {
-            var own = await Lease.OwnWriteAsync(stores.Lake, mine, cancellationToken).ConfigureAwait(false);
-            if (own is null) throw;
-            return own;
         }
     }
 

@@ -115,7 +115,6 @@ public sealed class VerifiedGzipStream : ReadOnlyStream
         base.Dispose(disposing);
     }
 
-
     // zlib's z_stream on LP64 (Linux, macOS): pointers and uLong are 8 bytes, uInt and int are 4.
     [StructLayout(LayoutKind.Sequential)]
     private struct ZStream
