@@ -3,9 +3,24 @@ using SpotifyWorker.Pipeline.Storage;
 
 namespace SpotifyWorker.Pipeline.Orchestration;
 
-/// <summary>The content of <c>_pipeline/lease.json</c>.</summary>
+/// <summary>The content of <c>_pipeline/lease.json</c>. Its run id is the lease id that <c>unlock</c> takes.</summary>
 /// <param name="JobRunId">The external job run (Glue) this holder started, so a successor can re-attach to it.</param>
-public sealed record LeaseDocument(string Owner, string RunId, DateTimeOffset AcquiredAt, DateTimeOffset ExpiresAt, string? JobRunId = null, long? JobRunSeq = null);
+public sealed record LeaseDocument(string Owner, string RunId, DateTimeOffset AcquiredAt, DateTimeOffset ExpiresAt, string? JobRunId = null, long? JobRunSeq = null)
+{
+    /// <summary>Where the holder runs: its ECS task ARN, or host and process id.</summary>
+    public string? Location { get; init; }
+
+    /// <summary>The holder's machine: on this machine the lake lock tells a live holder from a dead one.</summary>
+    public string? Host { get; init; }
+
+    public DateTimeOffset? RenewedAt { get; init; }
+
+    /// <summary>How often the holder renews, so that a reader can tell when it missed renewals.</summary>
+    public TimeSpan? RenewInterval { get; init; }
+
+    /// <summary>Set when the holder gave the lease up at the end of its run (rather than dying with it).</summary>
+    public bool Released { get; init; }
+}
 
 /// <summary>What a batch may record in the lease (the external job run it started) and inherit from a dead holder.</summary>
 public interface IRunLease
@@ -29,7 +44,8 @@ public sealed class NoLease : IRunLease
 /// <summary>
 /// A held lease. It renews itself (put-if-match) every renew interval; when a renewal loses or the lease
 /// expires unrenewed, <see cref="Lost"/> is cancelled so the run stops at its next safe point. The commit
-/// log's compare-and-swap still protects the lake if two workers ever overlap.
+/// log's compare-and-swap still protects the lake if two workers ever overlap. On a local lake it also holds
+/// the lake lock until it is disposed, so that the OS tells the next worker at once if this process dies.
 /// </summary>
 public sealed partial class Lease : IRunLease, IAsyncDisposable
 {
@@ -40,12 +56,14 @@ public sealed partial class Lease : IRunLease, IAsyncDisposable
     private readonly CancellationTokenSource _lost = new();
     private readonly SemaphoreSlim _write = new(1, 1);
     private readonly ITimer _timer;
+    private readonly IDisposable? _lakeLock;
     private string _etag;
     private bool _released;
 
-    internal Lease(IObjectStore store, LeaseDocument document, string etag, LeaseDocument? inherited, LeaseOptions options, TimeProvider time, ILogger logger)
+    internal Lease(IObjectStore store, LeaseDocument document, string etag, LeaseDocument? inherited, IDisposable? lakeLock, LeaseOptions options, TimeProvider time, ILogger logger)
     {
         _store = store;
+        _lakeLock = lakeLock;
         Document = document;
         _etag = etag;
         Inherited = inherited;
@@ -65,8 +83,11 @@ public sealed partial class Lease : IRunLease, IAsyncDisposable
     public Task RecordJobRunAsync(string? jobRunId, long seq, CancellationToken cancellationToken) =>
         WriteAsync(Document with { JobRunId = jobRunId, JobRunSeq = jobRunId is null ? null : seq }, cancellationToken);
 
-    public Task RenewAsync(CancellationToken cancellationToken) =>
-        WriteAsync(Document with { ExpiresAt = _time.GetUtcNow() + _options.Duration }, cancellationToken);
+    public Task RenewAsync(CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        return WriteAsync(Document with { RenewedAt = now, ExpiresAt = now + _options.Duration }, cancellationToken);
+    }
 
     private async Task RenewQuietlyAsync()
     {
@@ -137,7 +158,7 @@ public sealed partial class Lease : IRunLease, IAsyncDisposable
         {
             try
             {
-                await WriteAsync(Document with { ExpiresAt = _time.GetUtcNow() }, CancellationToken.None).ConfigureAwait(false);
+                await WriteAsync(Document with { ExpiresAt = _time.GetUtcNow(), Released = true }, CancellationToken.None).ConfigureAwait(false);
                 LogReleased(Document.Owner);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
@@ -146,6 +167,7 @@ public sealed partial class Lease : IRunLease, IAsyncDisposable
             }
         }
         _released = true;
+        _lakeLock?.Dispose(); // after the release is written: the next worker finds a released lease, not a dead holder
         _lost.Dispose();
         _write.Dispose();
     }

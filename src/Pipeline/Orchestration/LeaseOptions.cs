@@ -7,11 +7,14 @@ public sealed class LeaseOptions : IValidatableObject
 {
     public const string Section = "Pipeline:Lease";
 
-    /// <summary>How long a lease holds without renewal; a dead worker's lease is taken over after this. Default 10 minutes.</summary>
-    public TimeSpan Duration { get; set; } = TimeSpan.FromMinutes(10);
+    /// <summary>
+    /// How long a lease holds without renewal. On S3 a dead worker's lease is taken over after this, so it is short;
+    /// on a local lake a dead process's lease is taken over at once (the OS drops its lock). Default 2 minutes.
+    /// </summary>
+    public TimeSpan Duration { get; set; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>How often the holder renews. Must be under half of <see cref="Duration"/>. Default 2 minutes.</summary>
-    public TimeSpan RenewInterval { get; set; } = TimeSpan.FromMinutes(2);
+    /// <summary>How often the holder renews (a conditional PUT). At most half of <see cref="Duration"/>. Default 30 seconds.</summary>
+    public TimeSpan RenewInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How long a run waits for a lease held by another worker before it yields. Default 0: yield at once.</summary>
     public TimeSpan WaitTimeout { get; set; } = TimeSpan.Zero;

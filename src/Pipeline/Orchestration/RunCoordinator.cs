@@ -21,10 +21,10 @@ public sealed partial class RunCoordinator(
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["RunId"] = runId });
         var started = time.GetUtcNow();
         RunSummary summary;
-        var lease = await leases.TryAcquireAsync(LeaseManager.ProcessOwner, runId, cancellationToken).ConfigureAwait(false);
+        var (lease, refusal) = await leases.AcquireAsync(LeaseManager.ProcessOwner, runId, cancellationToken).ConfigureAwait(false);
         if (lease is null)
         {
-            summary = new RunSummary(runId, RunOutcome.Yielded, started, time.GetUtcNow(), 0, [], 0, new Dictionary<string, double>(), 0, null, "another worker holds the lease");
+            summary = new RunSummary(runId, RunOutcome.Yielded, started, time.GetUtcNow(), 0, [], 0, new Dictionary<string, double>(), 0, null, refusal!.YieldLine());
         }
         else
         {
@@ -34,7 +34,7 @@ public sealed partial class RunCoordinator(
                 summary = await runner.RunOnceAsync(runId, lease, linked.Token).ConfigureAwait(false);
                 if (summary.Outcome == RunOutcome.Cancelled && lease.Lost.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
                 {
-                    summary = summary with { Outcome = RunOutcome.Yielded, Error = "the lease was lost during the run" };
+                    summary = summary with { Outcome = RunOutcome.Yielded, Error = "Yielding: the lease was lost during the run; another worker took it over" };
                 }
             }
         }

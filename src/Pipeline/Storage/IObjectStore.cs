@@ -31,4 +31,10 @@ public interface IObjectStore
 
     /// <summary>Deletes an object; deleting a missing object is not an error.</summary>
     Task DeleteAsync(string key, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Deletes an object only if its current ETag is <paramref name="etag"/> (S3 DeleteObject with If-Match).
+    /// Throws <see cref="PreconditionFailedException"/> when it changed or no longer exists.
+    /// </summary>
+    Task DeleteIfMatchAsync(string key, string etag, CancellationToken cancellationToken);
 }

@@ -7,7 +7,7 @@ namespace SpotifyWorker.Pipeline.Storage;
 /// An <see cref="IObjectStore"/> over a local folder. Every write goes to a temp file first and is
 /// renamed into place, so readers never see half a file. Put-if-absent is an atomic no-replace
 /// rename (a hard link that fails when the target exists);
-/// put-if-match compares and renames under an exclusive lock file. ETags are content hashes, cached
+/// put-if-match (and delete-if-match) compares and renames (deletes) under an exclusive lock file. ETags are content hashes, cached
 /// by (key, size, last-write time) so that listing unchanged files reads no file bodies.
 /// </summary>
 public sealed class LocalObjectStore : IObjectStore
@@ -138,6 +138,22 @@ public sealed class LocalObjectStore : IObjectStore
             if (File.Exists(temp)) File.Delete(temp);
         }
         return Remember(key, path, newETag);
+    }
+
+    public async Task DeleteIfMatchAsync(string key, string etag, CancellationToken cancellationToken)
+    {
+        var path = PathOf(key);
+        // The same lock as put-if-match, so a delete and a replace of one key never interleave.
+        await using (await AcquireLockAsync(key, cancellationToken).ConfigureAwait(false))
+        {
+            var current = File.Exists(path) ? await HashFileAsync(path, cancellationToken).ConfigureAwait(false) : null;
+            if (current != etag)
+            {
+                throw new PreconditionFailedException(key, $"{path} has ETag {current ?? "(none)"}, expected {etag} (delete-if-match lost)");
+            }
+            File.Delete(path);
+        }
+        _etags.Forget(key);
     }
 
     public Task DeleteAsync(string key, CancellationToken cancellationToken)

@@ -26,6 +26,7 @@ public static class WorkerCli
             DemoCommand.Create(),
             ReprocessCommand.Create(),
             ReportCommand.Create(),
+            UnlockCommand.Create(),
         })
         {
             command.TreatUnmatchedTokensAsErrors = false;

@@ -64,13 +64,16 @@ public sealed class FaultPointTests(CrashScenario scenario) : IClassFixture<Cras
         TestContext.Current.TestOutputHelper?.WriteLine($"{point}: crashed by exception at occurrences {string.Join(", ", occurrences)} of {scenario.Reached[point]}");
     }
 
+    /// <summary>The default lease (2 minutes) and no waiting: a run that had to wait for the dead holder's lease would yield.</summary>
+    private static readonly string[] DefaultLease = ["--Pipeline:Lease:Duration=00:02:00", "--Pipeline:Lease:RenewInterval=00:00:30", "--Pipeline:Lease:WaitTimeout=00:00:00"];
+
     [Theory]
     [MemberData(nameof(KillPoints))]
-    public async Task RunOnce_ProcessKilledAtPoint_CommittedStateReadableAndNextProcessRepairs(FaultPoint point, int occurrence)
+    public async Task RunOnce_ProcessKilledAtPoint_NextProcessTakesTheLeaseOverAtOnceAndRepairs(FaultPoint point, int occurrence)
     {
         using var lake = new TempDirectory();
         await scenario.PrepareAsync(lake.Path);
-        string[] args = ["run-once", "--lake", lake.Path, .. LakeInspector.AsArguments(CrashScenario.Settings)];
+        string[] args = ["run-once", "--lake", lake.Path, .. LakeInspector.AsArguments(CrashScenario.Settings), .. DefaultLease];
 
         using (var killed = WorkerProcess.Start(new Dictionary<string, string> { [EnvironmentFaultInjector.Variable] = $"{point}:{occurrence}" }, args))
         {
@@ -79,38 +82,45 @@ public sealed class FaultPointTests(CrashScenario scenario) : IClassFixture<Cras
             Assert.Contains(killed.Stderr, l => l.Contains($"killing process {killed.Id} at {point}", StringComparison.Ordinal));
         }
         await AssertCommittedStateReadableAsync(lake.Path, $"kill at {point} #{occurrence}");
+        var dead = await new LocalObjectStore(lake.Path).ReadJsonAsync<LeaseDocument>(LeaseManager.Key, Ct);
+        Assert.False(dead.Released);
 
-        // The dead process never released its lease: the next one waits for it to expire and takes it over.
-        var (next, _, stderr) = await WorkerProcess.RunAsync(TimeSpan.FromMinutes(2), args);
-        Assert.True(next == 0, $"repair run exited {next}:\n{string.Join('\n', stderr.TakeLast(20))}");
-        Assert.Contains(stderr, l => l.Contains("Took over the expired lease", StringComparison.Ordinal));
+        // At once: the dead process's lease has not expired (the reason logged says why it was taken over), but the
+        // OS released its lock on the lake.
+        var (next, stdout, stderr) = await WorkerProcess.RunAsync(TimeSpan.FromMinutes(2), args);
+        Assert.True(next == 0, $"repair run exited {next}:\n{string.Join('\n', stdout.Concat(stderr).TakeLast(20))}");
+        Assert.Single(stderr, l => l.Contains("Took over the lease of a dead holder", StringComparison.Ordinal) && l.Contains(dead.RunId, StringComparison.Ordinal)
+            && l.Contains("its process is gone", StringComparison.Ordinal));
+        Assert.DoesNotContain(stdout, l => l.Contains("Yielding", StringComparison.Ordinal));
         await AssertRepairedAsync(lake.Path);
         LakeInspector.AssertNoScratchLeft(lake.Path); // the killed batch's staged copy of its raw files included
     }
 
     [Fact]
-    public async Task Run_ServiceRestartedAfterKill_RunsOnceTheDeadWorkersLeaseExpires()
+    public async Task Run_ServiceRestartedAfterKill_TakesTheDeadWorkersLeaseOverAtOnce()
     {
         using var lake = new TempDirectory();
         await scenario.PrepareAsync(lake.Path);
-        string[] lease = ["--Pipeline:Lease:Duration=00:00:04", "--Pipeline:Lease:RenewInterval=00:00:02"];
-        using (var killed = WorkerProcess.Start(new Dictionary<string, string> { [EnvironmentFaultInjector.Variable] = nameof(FaultPoint.AfterTransform) }, ["run-once", "--lake", lake.Path, .. lease]))
+        using (var killed = WorkerProcess.Start(new Dictionary<string, string> { [EnvironmentFaultInjector.Variable] = nameof(FaultPoint.AfterTransform) }, ["run-once", "--lake", lake.Path, .. DefaultLease]))
         {
             Assert.Equal(128 + 9, await killed.WaitForExitAsync(TimeSpan.FromMinutes(2)));
         }
+        var dead = await new LocalObjectStore(lake.Path).ReadJsonAsync<LeaseDocument>(LeaseManager.Key, Ct);
 
         // As a container restarted after an OOM kill in the nightly run: the last completed run is a night old, so
-        // the service catches up at once, and meets the dead worker's lease, which is still unexpired. The next
-        // cron fire is a night away.
+        // the service catches up at once, and meets the dead worker's lease, which has two minutes to run. The next
+        // cron fire is a night away; waiting out the lease would take longer than this test waits.
         Directory.Delete(lake.Combine("_pipeline", "runs"), recursive: true);
-        using var service = WorkerProcess.Start(["run", "--lake", lake.Path, "--log-format", "text", .. lease, "--Pipeline:Schedule:Cron=0 0 2 1 1 ? 2099",
+        using var service = WorkerProcess.Start(["run", "--lake", lake.Path, "--log-format", "text", .. DefaultLease, "--Pipeline:Schedule:Cron=0 0 2 1 1 ? 2099",
             $"--Pipeline:Health:HeartbeatFile={lake.Combine("heartbeat")}"]);
-        var ran = await service.WaitForLineAsync(l => l.Contains("PipelineRunCompleted", StringComparison.Ordinal) && l.Contains("\"Succeeded\"", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+        var ran = await service.WaitForLineAsync(l => l.Contains("PipelineRunCompleted", StringComparison.Ordinal) && l.Contains("\"Succeeded\"", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
         service.Terminate();
         await service.WaitForExitAsync(TimeSpan.FromSeconds(40));
 
-        Assert.True(ran, "the restarted service never ran after the dead worker's lease expired:\n" + string.Join('\n', service.AllLines.Where(l => !l.Contains("Progress", StringComparison.Ordinal)).TakeLast(15)));
-        Assert.Contains(service.AllLines, l => l.Contains("Yielding: the lake's lease is held by", StringComparison.Ordinal));
+        Assert.True(ran, "the restarted service did not run at once after the worker was killed:\n" + string.Join('\n', service.AllLines.Where(l => !l.Contains("Progress", StringComparison.Ordinal)).TakeLast(15)));
+        Assert.Single(service.AllLines, l => l.Contains("Took over the lease of a dead holder", StringComparison.Ordinal) && l.Contains(dead.RunId, StringComparison.Ordinal)
+            && l.Contains("its process is gone", StringComparison.Ordinal));
+        Assert.DoesNotContain(service.AllLines, l => l.Contains("Yielding", StringComparison.Ordinal));
         Assert.Equal(scenario.FinalGold, await LakeInspector.GoldAsync(lake.Path));
     }
 

@@ -30,6 +30,8 @@ internal sealed class LandedThenRejectedStore(IObjectStore inner, string key) : 
 
     public Task DeleteAsync(string key, CancellationToken cancellationToken) => inner.DeleteAsync(key, cancellationToken);
 
+    public Task DeleteIfMatchAsync(string key, string etag, CancellationToken cancellationToken) => inner.DeleteIfMatchAsync(key, etag, cancellationToken);
+
     private async Task<ObjectInfo> LandThenRejectAsync(string written, Task<ObjectInfo> write)
     {
         var info = await write;

@@ -9,8 +9,8 @@ namespace SpotifyWorker.Pipeline.Aws.S3;
 /// <summary>
 /// An <see cref="IObjectStore"/> over one S3 bucket and key prefix. The prefix is added and stripped here, so
 /// callers keep using lake keys (<c>silver/...</c>, <c>_pipeline/...</c>). Put-if-absent and put-if-match are S3
-/// conditional writes (<c>If-None-Match: *</c>, <c>If-Match</c>): S3 answers 412, or 409 when two conditional
-/// writes to one key race, and both become <see cref="PreconditionFailedException"/>. Every write carries the
+/// conditional writes (<c>If-None-Match: *</c>, <c>If-Match</c>) and delete-if-match a conditional DeleteObject: S3
+/// answers 412, or 409 when two conditional writes to one key race, and both become <see cref="PreconditionFailedException"/>. Every write carries the
 /// configured server-side encryption and every request the expected bucket owner. Transient errors are retried
 /// by the SDK (standard retry mode, configured where the client is made).
 /// </summary>
@@ -121,6 +121,25 @@ public sealed class S3ObjectStore : IObjectStore
             Key = _prefix + key,
             ExpectedBucketOwner = _settings.ExpectedBucketOwner,
         }, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task DeleteIfMatchAsync(string key, string etag, CancellationToken cancellationToken)
+    {
+        var condition = new Condition(IfNoneMatch: null, IfMatch: "\"" + NormalizeETag(etag) + "\"");
+        try
+        {
+            await _s3.DeleteObjectAsync(new DeleteObjectRequest
+            {
+                BucketName = _bucket,
+                Key = _prefix + key,
+                IfMatch = condition.IfMatch,
+                ExpectedBucketOwner = _settings.ExpectedBucketOwner,
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AmazonS3Exception e) when (IsConditionLost(e, condition))
+        {
+            throw new PreconditionFailedException(key, $"{Describe(key)}: conditional delete lost ({e.ErrorCode}, HTTP {(int)e.StatusCode}: {e.Message})");
+        }
     }
 
     private async Task<ObjectInfo> WriteAsync(string key, Stream content, Condition condition, CancellationToken cancellationToken)

@@ -54,6 +54,9 @@ public sealed record LakeStatus(
     DateTimeOffset? NextScheduledRun,
     IReadOnlyList<RunSummary> LastRuns)
 {
+    /// <summary>The lake's lease and the verdict on its holder (unlock shows it in full).</summary>
+    public LeaseState? Lease { get; init; }
+
     public static async Task<LakeStatus> ReadAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
         var state = await services.GetRequiredService<CommitLog>().LoadAsync(cancellationToken).ConfigureAwait(false);
@@ -72,7 +75,10 @@ public sealed record LakeStatus(
             newest,
             newest is null ? null : Math.Round((now - newest.Value).TotalSeconds),
             services.GetRequiredService<IOptions<ScheduleOptions>>().Value.NextRun(now),
-            runs);
+            runs)
+        {
+            Lease = await services.GetRequiredService<LeaseManager>().InspectAsync(cancellationToken).ConfigureAwait(false),
+        };
     }
 
     public IEnumerable<(string Name, object? Value)> Facts()
@@ -84,6 +90,9 @@ public sealed record LakeStatus(
         yield return ("gold rows", GoldRows);
         yield return ("gold partitions", GoldPartitions);
         yield return ("quarantined rows", QuarantinedRows);
+        yield return ("lease", Lease is { IsHeld: true, Holder: { } holder }
+            ? $"held by {LeaseState.Describe(holder)} until {LeaseState.Time(holder.ExpiresAt)}; {(Lease.LooksAlive ? "alive" : "looks dead")}: {Lease.Reason}"
+            : "free: " + Lease?.Reason);
         yield return ("next scheduled run", NextScheduledRun is null ? "never" : ResultWriter.Text(NextScheduledRun) + " (when the service runs)");
         yield return ("newest committed raw file", NewestRawFileTime is null ? "none" : $"{ResultWriter.Text(NewestRawFileTime)} ({TimeSpan.FromSeconds(DataFreshnessSeconds ?? 0):d\\.hh\\:mm\\:ss} ago)");
     }
