@@ -179,4 +179,134 @@ public sealed class LeaseManagerTests : IDisposable
 
         await Assert.ThrowsAsync<PreconditionFailedException>(() => lease!.RenewAsync(Ct));
     }
+    [Fact]
+    public async Task TryAcquire_UnexpiredLeaseOfDeadProcessOnThisHost_IsTakenOverAtOnce()
+    {
+        // A process on this machine that was SIGKILLed: its lease has 90 s to run, but nobody holds the lake lock.
+        var now = _time.GetUtcNow();
+        await _stores.Lake.PutJsonAsync(LeaseManager.Key, new LeaseDocument("killed", "run-1", now.AddSeconds(-30), now.AddSeconds(90), "jr_9", 2) { Host = Environment.MachineName, RenewedAt = now, RenewInterval = TimeSpan.FromSeconds(30) }, Ct);
+        var logger = new ListLogger<LeaseManager>();
+
+        await using var successor = await new LeaseManager(_stores, Options.Create(new LeaseOptions()), _time, logger).TryAcquireAsync("worker-b", "run-2", Ct);
+
+        Assert.NotNull(successor);
+        Assert.Equal("jr_9", successor.Inherited?.JobRunId);
+        var taken = Assert.Single(logger.Events, e => e.Message.StartsWith("Took over the lease of a dead holder", StringComparison.Ordinal));
+        Assert.Contains("killed (run run-1", taken.Message, StringComparison.Ordinal);
+        Assert.Contains("its process is gone", taken.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TryAcquire_UnexpiredLeaseOfAnotherHost_IsNotTakenOverBeforeExpiry()
+    {
+        // A lake on a network share: the lock may not reach the other machine, so its lease is judged by expiry.
+        var now = _time.GetUtcNow();
+        await _stores.Lake.PutJsonAsync(LeaseManager.Key, new LeaseDocument("remote", "run-1", now, now.AddSeconds(90)) { Host = "another-host", RenewedAt = now, RenewInterval = TimeSpan.FromSeconds(30) }, Ct);
+
+        var attempt = await Manager().AcquireAsync("worker-b", "run-2", Ct);
+
+        Assert.Null(attempt.Lease);
+        Assert.Equal(HolderVerdict.Alive, attempt.Refusal?.Verdict);
+    }
+
+    [Fact]
+    public async Task TryAcquire_ReleasedLease_TakenWithoutCallingItsHolderDead()
+    {
+        var logger = new ListLogger<LeaseManager>();
+        var first = await Manager().TryAcquireAsync("worker-a", "run-1", Ct);
+        await first!.DisposeAsync();
+
+        await using var second = await new LeaseManager(_stores, Options.Create(new LeaseOptions()), _time, logger).TryAcquireAsync("worker-b", "run-2", Ct);
+
+        Assert.NotNull(second);
+        Assert.DoesNotContain(logger.Events, e => e.Message.Contains("dead holder", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Inspect_LiveHolder_ShowsItAliveWithWhereItRuns()
+    {
+        await using var holder = await Manager().TryAcquireAsync("worker-a", "run-1", Ct);
+
+        var state = await Manager().InspectAsync(Ct);
+
+        Assert.Equal(HolderVerdict.Alive, state.Verdict);
+        Assert.Equal("run-1", state.Holder?.RunId);
+        Assert.Equal(HolderLocation.HostAndProcess, state.Holder?.Location);
+        Assert.StartsWith("Yielding: the lake's lease is held by worker-a (run run-1, on host ", state.YieldLine(), StringComparison.Ordinal);
+        Assert.Contains("looks alive", state.YieldLine(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Unlock_LiveHolderWithoutForce_RefusesAndKeepsTheLease()
+    {
+        await using var holder = await Manager().TryAcquireAsync("worker-a", "run-1", Ct);
+
+        var result = await Manager().UnlockAsync("run-1", force: false, Ct);
+
+        Assert.Equal(UnlockOutcome.RefusedAlive, result.Outcome);
+        Assert.Equal("run-1", (await _stores.Lake.ReadJsonAsync<LeaseDocument>(LeaseManager.Key, Ct)).RunId);
+    }
+
+    [Fact]
+    public async Task Unlock_LeaseReplacedBetweenReadAndDelete_LeavesTheNewerLease()
+    {
+        // The dead holder's lease is read, then a successor takes over before the delete: the conditional delete loses.
+        var now = _time.GetUtcNow();
+        await _stores.Lake.PutJsonAsync(LeaseManager.Key, new LeaseDocument("killed", "run-1", now, now.AddSeconds(90)) { Host = Environment.MachineName }, Ct);
+        var store = new ReplacedBeforeDeleteStore(_stores.Lake, async () =>
+        {
+            var current = await _stores.Lake.TryReadJsonAsync<LeaseDocument>(LeaseManager.Key, Ct);
+            await _stores.Lake.PutIfMatchAsync(LeaseManager.Key, StoreJson.Serialize(current.Value! with { RunId = "run-2" }), current.ETag!, Ct);
+        });
+        var manager = new LeaseManager(new LakeStores(store, "raw/", store), Options.Create(new LeaseOptions()), _time, NullLogger<LeaseManager>.Instance);
+
+        var result = await manager.UnlockAsync("run-1", force: true, Ct);
+
+        Assert.Equal(UnlockOutcome.OtherLease, result.Outcome);
+        Assert.Equal("run-2", (await _stores.Lake.ReadJsonAsync<LeaseDocument>(LeaseManager.Key, Ct)).RunId);
+    }
+
+    [Fact]
+    public async Task Unlock_DeadProcessWithoutForce_RemovesItsLease()
+    {
+        var now = _time.GetUtcNow();
+        await _stores.Lake.PutJsonAsync(LeaseManager.Key, new LeaseDocument("killed", "run-1", now, now.AddSeconds(90)) { Host = Environment.MachineName }, Ct);
+
+        var result = await Manager().UnlockAsync("run-1", force: false, Ct);
+
+        Assert.Equal(UnlockOutcome.Removed, result.Outcome);
+        Assert.Equal(HolderVerdict.ProcessGone, result.State.Verdict);
+        Assert.Null(await _stores.Lake.HeadAsync(LeaseManager.Key, Ct));
+    }
+
+    [Fact]
+    public void Defaults_ShortLeaseRenewedEveryThirtySeconds()
+    {
+        var options = new LeaseOptions();
+
+        Assert.Equal(TimeSpan.FromMinutes(2), options.Duration);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.RenewInterval);
+        Assert.False(new SectionValidator<LeaseOptions>(LeaseOptions.Section).Validate(null, options).Failed);
+    }
+
+    /// <summary>A store that runs <c>replace</c> once, just before the first conditional delete.</summary>
+    private sealed class ReplacedBeforeDeleteStore(IObjectStore inner, Func<Task> replace) : IObjectStore
+    {
+        private Func<Task>? _replace = replace;
+
+        public string Describe(string key) => inner.Describe(key);
+        public IAsyncEnumerable<ObjectInfo> ListAsync(string prefix, string? startAfter = null, CancellationToken cancellationToken = default) => inner.ListAsync(prefix, startAfter, cancellationToken);
+        public Task<ObjectInfo?> HeadAsync(string key, CancellationToken cancellationToken) => inner.HeadAsync(key, cancellationToken);
+        public Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken) => inner.OpenReadAsync(key, cancellationToken);
+        public Task<ObjectInfo> PutAsync(string key, Stream content, CancellationToken cancellationToken) => inner.PutAsync(key, content, cancellationToken);
+        public Task<ObjectInfo> PutIfAbsentAsync(string key, Stream content, CancellationToken cancellationToken) => inner.PutIfAbsentAsync(key, content, cancellationToken);
+        public Task<ObjectInfo> PutIfMatchAsync(string key, Stream content, string etag, CancellationToken cancellationToken) => inner.PutIfMatchAsync(key, content, etag, cancellationToken);
+        public Task DeleteAsync(string key, CancellationToken cancellationToken) => inner.DeleteAsync(key, cancellationToken);
+
+        public async Task DeleteIfMatchAsync(string key, string etag, CancellationToken cancellationToken)
+        {
+            if (Interlocked.Exchange(ref _replace, null) is { } replace) await replace();
+            await inner.DeleteIfMatchAsync(key, etag, cancellationToken);
+        }
+    }
 }
