@@ -48,6 +48,8 @@ public sealed partial class WorkerProcess : IDisposable
     /// <summary>The process id, for /proc/&lt;pid&gt;/status and /proc/&lt;pid&gt;/fd.</summary>
     public int Id => _process.Id;
 
+    public bool HasExited => _process.HasExited;
+
     public IReadOnlyList<string> Stdout => [.. _stdout];
 
     public IReadOnlyList<string> Stderr => [.. _stderr];
