@@ -25,8 +25,8 @@ public sealed partial class Reprocessor(
     public async Task<ReprocessResult> ReprocessFromAsync(long fromBatch, CancellationToken cancellationToken)
     {
         var runId = "reprocess-" + PipelineRunner.NewRunId(time);
-        var lease = await leases.TryAcquireAsync(LeaseManager.ProcessOwner, runId, cancellationToken).ConfigureAwait(false)
-            ?? throw new InvalidOperationException("Another worker holds the lake's lease; reprocess again when its run has finished");
+        var (lease, refusal) = await leases.AcquireAsync(LeaseManager.ProcessOwner, runId, cancellationToken).ConfigureAwait(false);
+        if (lease is null) throw new InvalidOperationException(refusal!.YieldLine() + "; reprocess again when its run has finished");
         await using (lease.ConfigureAwait(false))
         {
             var state = await log.LoadAsync(cancellationToken).ConfigureAwait(false);

@@ -138,7 +138,7 @@ public sealed class S3ObjectStore : IObjectStore
         }
         catch (AmazonS3Exception e) when (IsConditionLost(e, condition))
         {
-            throw new PreconditionFailedException(key, $"{Describe(key)}: conditional delete lost ({e.ErrorCode}, HTTP {(int)e.StatusCode}: {e.Message})");
+            throw ConditionLost(key, "delete", e);
         }
     }
 
@@ -156,7 +156,7 @@ public sealed class S3ObjectStore : IObjectStore
         }
         catch (AmazonS3Exception e) when (IsConditionLost(e, condition))
         {
-            throw new PreconditionFailedException(key, $"{Describe(key)}: conditional write lost ({e.ErrorCode}, HTTP {(int)e.StatusCode}: {e.Message})");
+            throw ConditionLost(key, "write", e);
         }
     }
 
@@ -258,6 +258,9 @@ public sealed class S3ObjectStore : IObjectStore
 
     private ServerSideEncryptionMethod EncryptionMethod() =>
         _settings.ServerSideEncryption == "aws:kms" ? ServerSideEncryptionMethod.AWSKMS : ServerSideEncryptionMethod.AES256;
+
+    private PreconditionFailedException ConditionLost(string key, string operation, AmazonS3Exception e) =>
+        new(key, $"{Describe(key)}: conditional {operation} lost ({e.ErrorCode}, HTTP {(int)e.StatusCode}: {e.Message})");
 
     private static bool IsConditionLost(AmazonS3Exception e, Condition condition) =>
         condition != Condition.None && (e.StatusCode == HttpStatusCode.PreconditionFailed
