@@ -15,21 +15,37 @@ public sealed class LakeLock(string path)
     public IDisposable? TryTake()
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        return TryOpen(FileMode.OpenOrCreate);
+    }
+
+    /// <summary>
+    /// Whether a live handle holds the lock now. Taking it for a moment is the only portable test; it is opened
+    /// read-only and never created, so that status works on a read-only lake (no file: nobody ever held it).
+    /// </summary>
+    public bool IsHeld()
+    {
         try
         {
-            return new FileStream(Path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1);
+            using var probe = TryOpen(FileMode.Open);
+            return probe is null;
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return false;
+        }
+    }
+
+    private FileStream? TryOpen(FileMode mode)
+    {
+        try
+        {
+            // FileShare.None takes flock(LOCK_EX | LOCK_NB) on Unix; a read-only handle can hold it too.
+            return new FileStream(Path, mode, mode == FileMode.Open ? FileAccess.Read : FileAccess.ReadWrite, FileShare.None, 1);
         }
         catch (IOException e) when (IsHeldElsewhere(e))
         {
             return null;
         }
-    }
-
-    /// <summary>Whether a live handle holds the lock now. Taking it for a moment is the only portable test.</summary>
-    public bool IsHeld()
-    {
-        using var probe = TryTake();
-        return probe is null;
     }
 
     // EWOULDBLOCK from flock (Linux 11, macOS 35) or a Windows sharing/lock violation; any other I/O error
