@@ -14,13 +14,7 @@ public sealed class LeaseVerbTests : IDisposable
 
     public void Dispose() => _lake.Dispose();
 
-    private async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = await WorkerCli.RunAsync([.. args, "--lake", _lake.Path], output, error);
-        return (code, output.ToString(), error.ToString());
-    }
+    private Task<(int Code, string Output, string Error)> RunAsync(params string[] args) => Cli.RunAsync([.. args, "--lake", _lake.Path]);
 
     [Theory]
     [InlineData("run-once")]
