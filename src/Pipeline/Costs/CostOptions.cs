@@ -17,11 +17,11 @@ public sealed class CostOptions
     public string PriceRegion { get; set; } = "us-east-1";
 
     /// <summary>Glue Spark job, per DPU-hour, billed per second (Glue 2.0 and later, 5.0 included). Default $0.44.</summary>
-    [Range(0, 1000)]
+    [Range(typeof(decimal), "0", "1000", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true)]
     public decimal GlueDpuHourUsd { get; set; } = 0.44m;
 
     /// <summary>Glue Spark job with execution class FLEX, per DPU-hour. Default $0.29.</summary>
-    [Range(0, 1000)]
+    [Range(typeof(decimal), "0", "1000", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true)]
     public decimal GlueFlexDpuHourUsd { get; set; } = 0.29m;
 
     /// <summary>The shortest duration Glue bills a job run for. Default 1 minute (Glue 2.0 and later).</summary>
@@ -29,7 +29,7 @@ public sealed class CostOptions
     public TimeSpan GlueMinimumBilledDuration { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Athena SQL, per TB (2^40 bytes) scanned. Default $5.</summary>
-    [Range(0, 10000)]
+    [Range(typeof(decimal), "0", "10000", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true)]
     public decimal AthenaTbScannedUsd { get; set; } = 5m;
 
     /// <summary>The least a billed Athena query is charged for; scans are rounded up to the megabyte too. Default 10 MB.</summary>
@@ -37,19 +37,19 @@ public sealed class CostOptions
     public long AthenaMinimumBytesPerQuery { get; set; } = 10L << 20;
 
     /// <summary>S3 Standard PUT, COPY, POST and LIST requests, per 1,000. Default $0.005.</summary>
-    [Range(0, 1000)]
+    [Range(typeof(decimal), "0", "1000", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true)]
     public decimal S3PutRequestsPer1000Usd { get; set; } = 0.005m;
 
     /// <summary>S3 Standard GET, HEAD and all other billed requests, per 1,000. Default $0.0004.</summary>
-    [Range(0, 1000)]
+    [Range(typeof(decimal), "0", "1000", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true)]
     public decimal S3GetRequestsPer1000Usd { get; set; } = 0.0004m;
 
     /// <summary>Fargate Linux/x86, per vCPU-hour. Default $0.04048.</summary>
-    [Range(0, 1000)]
+    [Range(typeof(decimal), "0", "1000", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true)]
     public decimal FargateVcpuHourUsd { get; set; } = 0.04048m;
 
     /// <summary>Fargate Linux/x86, per GB-hour of memory. Default $0.004445.</summary>
-    [Range(0, 1000)]
+    [Range(typeof(decimal), "0", "1000", ParseLimitsInInvariantCulture = true, ConvertValueInInvariantCulture = true)]
     public decimal FargateGbHourUsd { get; set; } = 0.004445m;
 
     /// <summary>The worker task's CPU units (1024 = 1 vCPU), as in the task definition. Default 512.</summary>
