@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using SpotifyWorker.Pipeline.Transform;
@@ -16,34 +15,15 @@ public sealed partial class GlueScriptTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    internal static string RepoRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "SpotifyWorker.sln"))) directory = directory.Parent;
-        return directory?.FullName ?? throw new InvalidOperationException("SpotifyWorker.sln not found above " + AppContext.BaseDirectory);
-    }
+    private static string RepoRoot() => Deploy.RepoFiles.Root;
 
     private static string Script => Path.Combine(RepoRoot(), "deploy", "glue", "spotify_etl.py");
 
     private static async Task<string> PythonAsync(string code, string? stdin = null)
     {
-        var start = new ProcessStartInfo("python3", ["-c", code])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(Script)!,
-        };
-        start.Environment["PYTHONDONTWRITEBYTECODE"] = "1"; // no __pycache__ in the source tree
-        using var process = Process.Start(start)!;
-        await process.StandardInput.WriteAsync(stdin ?? "");
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync(Ct);
-        var error = process.StandardError.ReadToEndAsync(Ct);
-        await process.WaitForExitAsync(Ct);
-        Assert.True(process.ExitCode == 0, $"python3 exited {process.ExitCode}: {await error}");
-        return await output;
+        var run = await ToolRun.RunAsync("python3", ["-c", code], stdin, Path.GetDirectoryName(Script)!, "the Glue job script tests", Ct);
+        Assert.True(run.ExitCode == 0, $"python3 exited {run.ExitCode}: {run.Error}");
+        return run.Output;
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.IO.Compression;
 using System.Security.Cryptography;
 using System.Text;
@@ -21,28 +20,16 @@ public sealed class GlueStagingTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static string Corpus => Path.Combine(GlueScriptTests.RepoRoot(), "tests", "corpus", "raw");
+    private static string Corpus => Path.Combine(Deploy.RepoFiles.Root, "tests", "corpus", "raw");
 
     private sealed record PythonStaging(IReadOnlyList<JsonElement> Results, long PeakRssKib);
 
     private static async Task<PythonStaging> StageWithScriptAsync(string root, IReadOnlyList<string> keys)
     {
-        var start = new ProcessStartInfo("python3", [Path.Combine(GlueScriptTests.RepoRoot(), "tests", "Pipeline.Tests", "Aws", "Support", "local_stage.py")])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        start.Environment["PYTHONDONTWRITEBYTECODE"] = "1";
-        using var process = Process.Start(start)!;
-        await process.StandardInput.WriteAsync(JsonSerializer.Serialize(new { root, script_dir = Path.Combine(GlueScriptTests.RepoRoot(), "deploy", "glue"), files = keys }));
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync(Ct);
-        var error = process.StandardError.ReadToEndAsync(Ct);
-        await process.WaitForExitAsync(Ct);
-        Assert.True(process.ExitCode == 0, $"local_stage.py exited {process.ExitCode}: {await error}");
-        var document = JsonDocument.Parse(await output).RootElement;
+        var request = JsonSerializer.Serialize(new { root, script_dir = Path.Combine(Deploy.RepoFiles.Root, "deploy", "glue"), files = keys });
+        var run = await ToolRun.RunAsync("python3", [Path.Combine(Deploy.RepoFiles.Root, "tests", "Pipeline.Tests", "Aws", "Support", "local_stage.py")], request, root, "the Glue staging tests", Ct);
+        Assert.True(run.ExitCode == 0, $"local_stage.py exited {run.ExitCode}: {run.Error}");
+        var document = JsonDocument.Parse(run.Output).RootElement;
         return new PythonStaging([.. document.GetProperty("results").EnumerateArray()], document.GetProperty("peak_rss_kib").GetInt64());
     }
 

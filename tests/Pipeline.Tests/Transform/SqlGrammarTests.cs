@@ -1,6 +1,5 @@
-using System.Diagnostics;
 using System.Text.Json;
-using SpotifyWorker.Pipeline.Tests.Aws;
+using SpotifyWorker.Pipeline.Tests.TestSupport;
 using Xunit;
 
 namespace SpotifyWorker.Pipeline.Tests.Transform;
@@ -17,28 +16,10 @@ public sealed class SqlGrammarTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static string Tool => Path.Combine(GlueScriptTests.RepoRoot(), "tools", "sql-grammar");
+    private static string Tool => Path.Combine(Deploy.RepoFiles.Root, "tools", "sql-grammar");
 
-    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(string file, IEnumerable<string> arguments)
-    {
-        var start = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Tool };
-        Process process;
-        try
-        {
-            process = Process.Start(start)!;
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            throw new InvalidOperationException($"'{file}' could not be started ({e.Message}): the SQL grammar check needs Node 20 and npm on PATH (.ci/run checks them)", e);
-        }
-        using (process)
-        {
-            var output = process.StandardOutput.ReadToEndAsync(Ct);
-            var error = process.StandardError.ReadToEndAsync(Ct);
-            await process.WaitForExitAsync(Ct);
-            return (process.ExitCode, await output, await error);
-        }
-    }
+    private static Task<ToolRun.Result> RunAsync(string file, IEnumerable<string> arguments) =>
+        ToolRun.RunAsync(file, arguments, null, Tool, "the SQL grammar check (Node 20 and npm)", Ct);
 
     /// <summary>npm ci (from package-lock.json) when node_modules is missing, then the esbuild bundle when it is older than its inputs.</summary>
     private static async Task<string> EnsureBundleAsync()
@@ -77,7 +58,7 @@ public sealed class SqlGrammarTests
     [Fact]
     public async Task SharedSql_TransformAsSparkAndViewsAsTrino_Parse()
     {
-        var root = GlueScriptTests.RepoRoot();
+        var root = Deploy.RepoFiles.Root;
         var transform = Directory.GetFiles(Path.Combine(root, "src", "Pipeline", "Transform", "Sql"), "*.sql");
         var views = Directory.GetFiles(Path.Combine(root, "src", "Pipeline", "Query", "Sql", "Views"), "*.sql");
 
