@@ -104,7 +104,6 @@ public sealed class AwsRunCostTests(MotoServer moto) : MotoTest(moto, "lake/")
 
         public Task<GetJobRunsResponse> GetJobRunsAsync(GetJobRunsRequest request, CancellationToken cancellationToken) => inner.GetJobRunsAsync(request, cancellationToken);
 
-        public Task<ResetJobBookmarkResponse> ResetJobBookmarkAsync(ResetJobBookmarkRequest request, CancellationToken cancellationToken) => inner.ResetJobBookmarkAsync(request, cancellationToken);
 
         public Task<StartCrawlerResponse> StartCrawlerAsync(StartCrawlerRequest request, CancellationToken cancellationToken) => inner.StartCrawlerAsync(request, cancellationToken);
 

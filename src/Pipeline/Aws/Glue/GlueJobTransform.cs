@@ -49,6 +49,8 @@ public sealed partial class GlueJobTransform(
         await work.Lease.RecordJobRunAsync(null, work.Seq, cancellationToken).ConfigureAwait(false);
         if (finished.JobRunState != JobRunState.Succeeded)
         {
+            // Nobody commits a failed run, but its gold copies are in gold/ where Athena reads them: remove them now.
+            await DeleteOutputsOfFailedRunAsync(finished.Id, GlueJobArguments.Get(finished, GlueJobArguments.OutputKey) ?? GlueJobArguments.Get(run, GlueJobArguments.OutputKey), cancellationToken).ConfigureAwait(false);
             throw new GlueJobRunFailedException(JobName, finished.Id, finished.JobRunState ?? "(no state)", finished.ErrorMessage);
         }
         var outputKey = GlueJobArguments.Get(finished, GlueJobArguments.OutputKey)
@@ -76,11 +78,36 @@ public sealed partial class GlueJobTransform(
         return output with { StepSeconds = steps, OutputsExclusive = false };
     }
 
-    /// <summary>Resets the job's bookmark (for <c>reprocess</c>); the manifest stays the authority on what was processed.</summary>
-    public async Task ResetAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Nothing to reset for <c>reprocess</c>: job bookmarks are off (they track only DynamicFrame sources, and the
+    /// job reads with boto3 and spark.read); the manifest alone chooses the files of a batch.
+    /// </summary>
+    public Task ResetAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// The files a failed run published (named in its <c>publishing.json</c> before the first copy). The job deletes
+    /// them itself when a copy fails; this covers a run that died, timed out or could not delete.
+    /// </summary>
+    private async Task DeleteOutputsOfFailedRunAsync(string runId, string? outputKey, CancellationToken cancellationToken)
     {
-        await glue.ResetJobBookmarkAsync(new ResetJobBookmarkRequest { JobName = JobName }, cancellationToken).ConfigureAwait(false);
-        LogBookmarkReset(JobName);
+        if (outputKey is null) return;
+        var publishingKey = outputKey[..(outputKey.LastIndexOf('/') + 1)] + GlueJobArguments.PublishingDocument;
+        if (await stores.Lake.HeadAsync(publishingKey, cancellationToken).ConfigureAwait(false) is null) return;
+        GluePublishing publishing;
+        await using (var stream = await stores.Lake.OpenReadAsync(publishingKey, cancellationToken).ConfigureAwait(false))
+        {
+            publishing = await JsonSerializer.DeserializeAsync<GluePublishing>(stream, GlueJobJson.Options, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidDataException($"{stores.Lake.Describe(publishingKey)} holds JSON null");
+        }
+        var deleted = 0;
+        foreach (var key in publishing.Keys)
+        {
+            // The run may have died before copying some of them.
+            if (await stores.Lake.HeadAsync(key, cancellationToken).ConfigureAwait(false) is null) continue;
+            await stores.Lake.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
+            deleted++;
+        }
+        LogFailedRunOutputsDeleted(runId, deleted);
     }
 
     /// <summary>
@@ -176,7 +203,8 @@ public sealed partial class GlueJobTransform(
             [GlueJobArguments.OutputKey] = folder + "output.json",
             [GlueJobArguments.SqlPrefix] = $"s3://{Aws.LakeBucket}/{Aws.LakePrefix}{sqlFolder}",
             [GlueJobArguments.ServerSideEncryption] = Aws.ServerSideEncryption,
-            [GlueJobArguments.Bookmark] = GlueJobArguments.BookmarkEnabled,
+            // Explicitly off, also for a job created by hand with bookmarks on (see GlueJobArguments.BookmarkDisabled).
+            [GlueJobArguments.Bookmark] = GlueJobArguments.BookmarkDisabled,
         };
         if (Aws.KmsKeyId is not null) arguments[GlueJobArguments.KmsKeyId] = Aws.KmsKeyId;
         // Glue drops empty argument values, so an empty lake prefix is passed by leaving the argument out.
@@ -288,6 +316,6 @@ public sealed partial class GlueJobTransform(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Glue job run {RunId} reports neither DPUSeconds nor its capacity; its DPU-seconds and cost are not in the run's figures")]
     private partial void LogNoCapacity(string runId);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Glue job bookmark of {JobName} reset")]
-    private partial void LogBookmarkReset(string jobName);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Glue job run {RunId} failed; deleted the {Files} files it had published")]
+    private partial void LogFailedRunOutputsDeleted(string runId, int files);
 }
