@@ -1,6 +1,5 @@
 using System.Text.Json;
 using SpotifyWorker.Pipeline.Tests.TestSupport;
-using SpotifyWorker.Worker.Cli;
 using Xunit;
 
 namespace SpotifyWorker.Pipeline.Tests.Worker;
@@ -15,14 +14,7 @@ public sealed class DemoCommandTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private async Task<(int Code, string Output)> RunAsync(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = await WorkerCli.RunAsync([.. args, "--lake", _dir.Combine("lake"), "--log-format", "text"], output, error);
-        Assert.True(code == ExitCodes.Ok, $"exit {code}: {error}");
-        return (code, output.ToString());
-    }
+    private Task<string> RunAsync(params string[] args) => WorkerCliRun.OkAsync(_dir.Combine("lake"), args);
 
     private static List<string> JsonLines(string output) =>
         [.. output.Split('\n').Select(l => l.Trim()).Where(l => l.StartsWith('{') || l.Contains("\"_aws\"", StringComparison.Ordinal))];
@@ -30,7 +22,7 @@ public sealed class DemoCommandTests : IDisposable
     [Fact]
     public async Task Demo_FreshLake_OutputIsTheStoryWithNoJsonLine()
     {
-        var (_, output) = await RunAsync("demo");
+        var output = await RunAsync("demo");
 
         Assert.Empty(JsonLines(output));
         Assert.Contains("raw/artists/drop-0001/artists-0001.csv", output, StringComparison.Ordinal);
@@ -41,7 +33,7 @@ public sealed class DemoCommandTests : IDisposable
     [Fact]
     public async Task Demo_KaggleLayout_ProcessesTheKaggleFileNamesAtTheRawRoot()
     {
-        var (_, output) = await RunAsync("demo", "--layout", "kaggle");
+        var output = await RunAsync("demo", "--layout", "kaggle");
 
         Assert.Empty(JsonLines(output));
         Assert.Contains("raw/spotify-albums_data_2023.csv", output, StringComparison.Ordinal);
@@ -56,7 +48,7 @@ public sealed class DemoCommandTests : IDisposable
     {
         await RunAsync("generate", "--scale", "0.001", "--layout", "kaggle");
 
-        var (_, output) = await RunAsync("run-once");
+        var output = await RunAsync("run-once");
 
         using var emf = JsonDocument.Parse(Assert.Single(JsonLines(output)));
         Assert.True(emf.RootElement.TryGetProperty("_aws", out _), emf.RootElement.ToString());

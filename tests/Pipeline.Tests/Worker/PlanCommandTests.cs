@@ -1,5 +1,4 @@
 using SpotifyWorker.Pipeline.Tests.TestSupport;
-using SpotifyWorker.Worker.Cli;
 using Xunit;
 
 namespace SpotifyWorker.Pipeline.Tests.Worker;
@@ -11,14 +10,7 @@ public sealed class PlanCommandTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    private async Task<string> RunAsync(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = await WorkerCli.RunAsync([.. args, "--lake", _dir.Path, "--log-format", "text"], output, error);
-        Assert.True(code == ExitCodes.Ok, $"exit {code}: {error}");
-        return output.ToString();
-    }
+    private Task<string> RunAsync(params string[] args) => WorkerCliRun.OkAsync(_dir.Path, args);
 
     private async Task UploadAsync()
     {
