@@ -32,8 +32,10 @@ public sealed partial class PipelineRunner(
 {
     public const string RefreshMarkerKey = "_pipeline/refresh.json";
 
-    public static string NewRunId(TimeProvider time) =>
-        time.GetUtcNow().ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..6];
+    public static string NewRunId(TimeProvider time) => RunIdTime(time.GetUtcNow()) + "-" + Guid.NewGuid().ToString("N")[..6];
+
+    /// <summary>The start-time part of run ids, which makes their key order time order.</summary>
+    public static string RunIdTime(DateTimeOffset time) => time.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
 
     /// <summary>What a run would do, without writing anything (the <c>plan</c> verb).</summary>
     public async Task<RunPlan> PlanAsync(CancellationToken cancellationToken)

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SpotifyWorker.Pipeline.Aws;
 using SpotifyWorker.Pipeline.Aws.Glue;
+using SpotifyWorker.Pipeline.Costs;
 using SpotifyWorker.Pipeline.Aws.Http;
 using SpotifyWorker.Pipeline.Manifest;
 using SpotifyWorker.Pipeline.Orchestration;
@@ -33,6 +34,7 @@ public sealed class GlueJobTransformTests : IDisposable
         Options.Create(options),
         Options.Create(new PipelineOptions()),
         NoFaults.Instance,
+        new UsageMeter(),
         TimeProvider.System,
         NullLogger<GlueJobTransform>.Instance);
 

@@ -115,6 +115,11 @@ public sealed record JobRun
     public DateTimeOffset? StartedOn { get; init; }
     public DateTimeOffset? CompletedOn { get; init; }
     public int? ExecutionTime { get; init; }
+    public double? DPUSeconds { get; init; }
+    public double? MaxCapacity { get; init; }
+    public int? NumberOfWorkers { get; init; }
+    public string? WorkerType { get; init; }
+    public string? ExecutionClass { get; init; }
 }
 
 public sealed record ResetJobBookmarkRequest

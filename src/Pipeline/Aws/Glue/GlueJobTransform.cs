@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SpotifyWorker.Pipeline.Aws.Http;
+using SpotifyWorker.Pipeline.Costs;
 using SpotifyWorker.Pipeline.Manifest;
 using SpotifyWorker.Pipeline.Orchestration;
 using SpotifyWorker.Pipeline.Storage;
@@ -24,6 +25,7 @@ public sealed partial class GlueJobTransform(
     IOptions<AwsOptions> options,
     IOptions<PipelineOptions> pipeline,
     IFaultInjector faults,
+    UsageMeter usage,
     TimeProvider time,
     ILogger<GlueJobTransform> logger) : ITransformEngine
 {
@@ -39,6 +41,9 @@ public sealed partial class GlueJobTransform(
         var run = await FindRunToAttachAsync(work, fingerprint, cancellationToken).ConfigureAwait(false)
             ?? await StartAsync(work, fingerprint, cancellationToken).ConfigureAwait(false);
         var finished = JobRunState.IsActive(run.JobRunState) ? await WaitAsync(run.Id, cancellationToken).ConfigureAwait(false) : run;
+        // A failed run is billed too; a run inherited from a dead predecessor is counted here, since nobody else did.
+        if (GlueJobUsage.Of(finished) is { } used) usage.RecordGlueRun(used);
+        else LogNoCapacity(finished.Id);
 
         // Finished either way: a successor must not re-attach to it (its files may be garbage-collected by then).
         await work.Lease.RecordJobRunAsync(null, work.Seq, cancellationToken).ConfigureAwait(false);
@@ -63,6 +68,8 @@ public sealed partial class GlueJobTransform(
             throw new InvalidDataException($"Glue job run {finished.Id} of {JobName} SUCCEEDED but wrote no result to {stores.Lake.Describe(outputKey)}; is the job running deploy/glue/spotify_etl.py? Nothing of batch {work.Seq} is committed");
         }
         LogFinished(finished.Id, work.Seq, result.Added.Count, result.GoldRowsWritten, clock.Elapsed.TotalSeconds);
+        // The job's writes do not pass through the worker's S3 client; its result lists every file with its size.
+        usage.RecordBytesWritten(result.Added.Sum(f => f.Bytes));
         var output = GlueJobResults.ToBatchOutput(result, work, stores.Lake.Describe(outputKey));
         var steps = new Dictionary<string, double>(output.StepSeconds) { ["transform.glue_run"] = clock.Elapsed.TotalSeconds };
         // Another worker may have attached to this run (GetJobRuns, or the lease after a takeover) and be committing its files.
@@ -277,6 +284,9 @@ public sealed partial class GlueJobTransform(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Glue job run {RunId} finished batch {Seq}: {Files} files written, {GoldRows} gold rows, {Seconds:F1} s")]
     private partial void LogFinished(string runId, long seq, int files, long goldRows, double seconds);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Glue job run {RunId} reports neither DPUSeconds nor its capacity; its DPU-seconds and cost are not in the run's figures")]
+    private partial void LogNoCapacity(string runId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Glue job bookmark of {JobName} reset")]
     private partial void LogBookmarkReset(string jobName);
