@@ -3,7 +3,7 @@
 The worker (GlueJobTransform) starts one run per batch and passes the batch as arguments:
 
   --batch_seq, --batch_fingerprint   the batch's commit sequence number and content hash
-  --raw_bucket, --raw_prefix         where the raw files are; keys are <raw_prefix><entity>/...
+  --raw_bucket, --raw_prefix         where the raw files are; keys are <raw_prefix><entity>/... or Kaggle names (entity_of)
   --raw_keys                         JSON list of the batch's raw keys in ordinal order (later wins), or
   --raw_keys_manifest                a lake key of {"raw_keys": [...]} when the list is long
   --lake_bucket, --lake_prefix       the lake (--lake_prefix is absent when the lake is the bucket root)
@@ -30,6 +30,7 @@ are tested with plain python3 and a stand-in S3 client.
 
 import json
 import operator
+import re
 import sys
 import time
 import uuid
@@ -90,11 +91,25 @@ class FileRefused(Exception):
 
 
 def entity_of(raw_prefix, key):
-    rest = key[len(raw_prefix):] if key.startswith(raw_prefix) else None
-    if rest is None or "/" not in rest:
+    """The entity of a raw input key, or None: RawKeys.Classify in the worker, the one rule for both.
+
+    A .csv/.csv.gz under <prefix><entity>/ belongs to that folder's entity. Anywhere else under the prefix the file
+    name decides: exactly one entity word (artist/artists, album/albums, track/tracks, any case) among its words split
+    on - _ . and spaces (the Kaggle names: spotify-albums_data_2023.csv). None, or two, is not an input."""
+    if not key.startswith(raw_prefix):
         return None
-    name = rest.split("/", 1)[0].lower()
-    return name if name in ENTITIES else None
+    lowered = key.lower()
+    gzipped = lowered.endswith(".csv.gz")
+    if not gzipped and not lowered.endswith(".csv"):
+        return None
+    rest = key[len(raw_prefix):]
+    if "/" in rest and rest.index("/") > 0 and rest.split("/", 1)[0].lower() in ENTITIES:
+        return rest.split("/", 1)[0].lower()
+    name = rest.rsplit("/", 1)[-1]
+    stem = name[:-len(".csv.gz")] if gzipped else name[:-len(".csv")]
+    words = set(w for w in re.split(r"[-_. ]+", stem.lower()) if w)
+    named = [e for e in ENTITIES if e in words or e[:-1] in words]
+    return named[0] if len(named) == 1 else None
 
 
 # ---- executor side: streaming a raw file into the normalized CSV (the port of Transform/Csv/RawFileStager.cs) ----

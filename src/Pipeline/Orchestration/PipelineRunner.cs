@@ -63,7 +63,7 @@ public sealed partial class PipelineRunner(
             await TimedAsync(steps, "cleanup", () => garbage.CollectAsync(loaded, cancellationToken)).ConfigureAwait(false);
             var (found, ignoredKeys) = await TimedAsync(steps, "scan", () => BatchPlanner.ScanAsync(stores.Raw, pipeline.Value.RawPrefix, loaded, cancellationToken)).ConfigureAwait(false);
             ignored = ignoredKeys.Count;
-            if (ignored > 0) LogIgnored(ignored, pipeline.Value.RawPrefix, ignoredKeys[0]);
+            if (ignored > 0) LogIgnored(ignored, pipeline.Value.RawPrefix, ListNotInputs(ignoredKeys));
 
             var plan = BatchPlanner.Plan(found, batching.Value);
             foreach (var batch in plan)
@@ -253,8 +253,16 @@ public sealed partial class PipelineRunner(
 
     private sealed record RefreshMarker(long Seq, DateTimeOffset RefreshedAt);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored {Count} objects under {RawPrefix} that are not <entity>/*.csv or *.csv.gz inputs (first: {Example})")]
-    private partial void LogIgnored(int count, string rawPrefix, string example);
+    /// <summary>Each ignored object with its reason, the first few only: the warning repeats every run, <c>plan</c> lists all.</summary>
+    private static string ListNotInputs(IReadOnlyList<NotInput> ignored)
+    {
+        const int Shown = 10;
+        var listed = string.Join("; ", ignored.Take(Shown).Select(n => $"{n.Object.Key} ({n.Reason})"));
+        return ignored.Count > Shown ? $"{listed}; and {ignored.Count - Shown} more (plan lists them all)" : listed;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored {Count} objects under {RawPrefix} that are not inputs: {NotInputs}")]
+    private partial void LogIgnored(int count, string rawPrefix, string notInputs);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Batch {Seq}: transforming {Files} raw files ({Bytes} bytes)")]
     private partial void LogBatchStarted(long seq, int files, long bytes);
@@ -279,4 +287,4 @@ public sealed partial class PipelineRunner(
 public sealed record PlannedBatch(long Seq, IReadOnlyList<NewFile> Files);
 
 /// <summary>The dry run's answer.</summary>
-public sealed record RunPlan(long CommittedSeq, IReadOnlyList<PlannedBatch> Batches, IReadOnlyList<string> Ignored);
+public sealed record RunPlan(long CommittedSeq, IReadOnlyList<PlannedBatch> Batches, IReadOnlyList<NotInput> Ignored);

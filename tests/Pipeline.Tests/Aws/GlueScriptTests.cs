@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using SpotifyWorker.Pipeline.Transform;
 using SpotifyWorker.Pipeline.Tests.TestSupport;
+using SpotifyWorker.Pipeline.Tests.Transform;
 using Xunit;
 
 namespace SpotifyWorker.Pipeline.Tests.Aws;
@@ -157,4 +158,19 @@ public sealed partial class GlueScriptTests
 
     [GeneratedRegex("""SqlScripts\.Transform\((?:"(?<literal>[a-z_]+)"|"validate_" \+ name)\)""")]
     private static partial Regex SqlCall();
+
+    [Fact]
+    public async Task GlueScript_EntityOf_AgreesWithRawKeysOnEveryCase()
+    {
+        // The worker plans with RawKeys and the job stages with entity_of: one rule, so they must agree key for key.
+        var keys = RawKeysTests.Cases.Select(c => c.Data.Item1).ToList();
+        var answers = JsonSerializer.Deserialize<List<string?>>(await PythonAsync(
+            "import json, sys, spotify_etl; print(json.dumps([spotify_etl.entity_of('raw/', k) for k in json.load(sys.stdin)]))",
+            JsonSerializer.Serialize(keys)))!;
+
+        var expected = keys.Select(k => RawKeys.Classify("raw/", k).Entity?.Name()).ToList();
+        Assert.Equal(expected, answers);
+        Assert.Contains(null, answers);
+        Assert.Equal(3, answers.OfType<string>().Distinct().Count());
+    }
 }
