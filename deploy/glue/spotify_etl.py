@@ -3,7 +3,7 @@
 The worker (GlueJobTransform) starts one run per batch and passes the batch as arguments:
 
   --batch_seq, --batch_fingerprint   the batch's commit sequence number and content hash
-  --raw_bucket, --raw_prefix         where the raw files are; keys are <raw_prefix><entity>/...
+  --raw_bucket, --raw_prefix         where the raw files are; keys are <raw_prefix><entity>/... or Kaggle names (entity_of)
   --raw_keys                         JSON list of the batch's raw keys in ordinal order (later wins), or
   --raw_keys_manifest                a lake key of {"raw_keys": [...]} when the list is long
   --lake_bucket, --lake_prefix       the lake (--lake_prefix is absent when the lake is the bucket root)
@@ -14,17 +14,23 @@ The worker (GlueJobTransform) starts one run per batch and passes the batch as a
   --sql_prefix                       s3:// folder holding src/Pipeline/Transform/Sql/*.sql (the worker uploads
                                      the very files DuckDB runs, so both backends run the same SQL text)
 
-It stages each raw file with the same structural checks as the C# RawFileStager (UTF-8, header columns,
-field count, quoting), runs the shared SQL in the order of Transform/Sql/README.md, and writes every file
-under a new unique name (Spark writes to a staging folder, each file is then copied to its final key).
-Nothing it writes is visible until the worker commits the result: files no commit names are garbage.
-The structural staging functions import nothing from Glue or Spark, so they can be tested with plain python3.
+Roles:
+- executors stage the raw files, one Spark task per file (stage_partition): S3 stream -> gunzip (truncation is an
+  error) -> UTF-8 -> CSV records -> the normalized CSV as a multipart upload, and the structural rejects as a file
+  per raw file, with the same checks and the same bytes as the C# RawFileStager; only per-file counts return.
+  Rows the SQL rejects are read again the same streaming way on the executors (read_back_partition).
+- the driver (run_batch) coordinates: runs the shared SQL in the order of Transform/Sql/README.md, has Spark
+  write silver, gold and quarantine to the job's staging folder, then publishes: it records the final keys in
+  publishing.json, copies every file to its new unique key (gold last, with the managed multipart copy), deletes
+  every copy when one fails, and writes output.json. Nothing is visible to the pipeline until the worker commits
+  the result; Athena sees the gold copies from the publish on (see README, "Readers on Athena").
+The executor-side functions import nothing from Glue or Spark (boto3 only when a task makes its client), so they
+are tested with plain python3 and a stand-in S3 client.
 """
 
-import csv
-import gzip
-import io
 import json
+import operator
+import re
 import sys
 import time
 import uuid
@@ -60,10 +66,20 @@ GOLD_SCHEMA = (
     "release_date DATE, release_date_precision STRING, artist_id STRING, artist_name STRING, artist_popularity INT, "
     "followers BIGINT, genres ARRAY<STRING>, release_year INT"
 )
-
-# Kaggle fields can be long (artist lists); the C# reader has no field limit either.
-csv.field_size_limit(1 << 30)
+QUARANTINE_SCHEMA = "entity STRING, source_key STRING, line BIGINT, reason STRING, raw_line STRING, batch BIGINT"
 GOLD_PREFIX = "gold/spotify_tracks/"
+
+# Spark 3.5 refuses to write dates before 1582-10-15 by default (datetimeRebaseModeInWrite=EXCEPTION); the
+# lake's dates are proleptic Gregorian, as DuckDB writes them, so nothing is rebased either way.
+SPARK_SETTINGS = {
+    "spark.sql.parquet.datetimeRebaseModeInWrite": "CORRECTED",
+    "spark.sql.parquet.datetimeRebaseModeInRead": "CORRECTED",
+    "spark.sql.parquet.int96RebaseModeInWrite": "CORRECTED",
+    "spark.sql.parquet.int96RebaseModeInRead": "CORRECTED",
+}
+
+READ_CHUNK = 1 << 20      # bytes read from S3 (and inflated from gzip) at a time
+PART_SIZE = 8 << 20       # multipart upload part size (S3's minimum is 5 MiB)
 
 
 class FileRefused(Exception):
@@ -75,130 +91,432 @@ class FileRefused(Exception):
 
 
 def entity_of(raw_prefix, key):
-    rest = key[len(raw_prefix):] if key.startswith(raw_prefix) else None
-    if rest is None or "/" not in rest:
+    """The entity of a raw input key, or None: RawKeys.Classify in the worker, the one rule for both.
+
+    A .csv/.csv.gz under <prefix><entity>/ belongs to that folder's entity. Anywhere else under the prefix the file
+    name decides: exactly one entity word (artist/artists, album/albums, track/tracks, any case) among its words split
+    on - _ . and spaces (the Kaggle names: spotify-albums_data_2023.csv). None, or two, is not an input."""
+    if not key.startswith(raw_prefix):
         return None
-    name = rest.split("/", 1)[0].lower()
-    return name if name in ENTITIES else None
+    lowered = key.lower()
+    gzipped = lowered.endswith(".csv.gz")
+    if not gzipped and not lowered.endswith(".csv"):
+        return None
+    rest = key[len(raw_prefix):]
+    if "/" in rest and rest.index("/") > 0 and rest.split("/", 1)[0].lower() in ENTITIES:
+        return rest.split("/", 1)[0].lower()
+    name = rest.rsplit("/", 1)[-1]
+    stem = name[:-len(".csv.gz")] if gzipped else name[:-len(".csv")]
+    words = set(w for w in re.split(r"[-_. ]+", stem.lower()) if w)
+    named = [e for e in ENTITIES if e in words or e[:-1] in words]
+    return named[0] if len(named) == 1 else None
 
 
-def _decode(data, gzipped):
-    """Bytes of a raw file -> text; gzip is checked whole (truncation is an error), UTF-8 strictly."""
-    if gzipped and len(data) > 0:
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError, zlib.error) as e:
-            raise FileRefused("bad_gzip: corrupt or truncated gzip: %s" % e)
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        line = data[:e.start].count(b"\n") + 1
-        line_start = data.rfind(b"\n", 0, e.start) + 1
-        raise FileRefused(
-            "invalid_utf8: byte 0x%02X on line %d, byte %d of the line, is not valid UTF-8 "
-            "(the file must be UTF-8; Latin-1 or UTF-16 exports are not supported)"
-            % (data[e.start], line, e.start - line_start + 1))
+# ---- executor side: streaming a raw file into the normalized CSV (the port of Transform/Csv/RawFileStager.cs) ----
 
-
-class _Lines:
-    """Physical lines of the text, remembering which were consumed since the last record (for line numbers and raw text)."""
-
-    def __init__(self, text):
-        self._lines = io.StringIO(text, newline="")
-        self.consumed = 0
-        self.pending = []
-
-    def __iter__(self):
-        return self
-
-    def __next__(self):
-        line = self._lines.readline()
-        if line == "":
-            raise StopIteration
-        self.consumed += 1
-        self.pending.append(line)
-        return line
-
-    def take(self):
-        taken, self.pending = self.pending, []
-        return taken
-
-
-def read_records(data, gzipped):
-    """Yields (line, fields or None, raw_text, problem) per record; blank lines are skipped, as in C#."""
-    lines = _Lines(_decode(data, gzipped))
-    reader = csv.reader(lines, strict=True)
+def body_chunks(body, size=READ_CHUNK):
+    """The chunks of a file-like body (an S3 StreamingBody) until it ends."""
     while True:
-        start = lines.consumed + 1
-        try:
-            fields = next(reader)
-            problem = None
-        except StopIteration:
+        chunk = body.read(size)
+        if not chunk:
             return
-        except csv.Error as e:
-            fields = None
-            problem = ("bad_quoting: a quoted field opened on line %d or after is never closed" % start
-                       if "unexpected end of data" in str(e) or "EOF" in str(e)
-                       else "bad_quoting: a quoted field is followed by text before the next comma")
-        raw = "".join(lines.take()).rstrip("\n").rstrip("\r")
-        if fields is not None and len(fields) == 0:
+        yield chunk
+
+
+def gunzip_chunks(chunks):
+    """Inflates gzip (one or more members) chunk by chunk and refuses a truncated or corrupt stream, like
+    VerifiedGzipStream: a short read must not drop the tail of a drop silently. An empty object is an empty file."""
+    inflater = zlib.decompressobj(31)
+    members, at_member_start, saw_data = 0, True, False
+    for data in chunks:
+        saw_data = saw_data or len(data) > 0
+        while data:
+            if inflater.eof:
+                inflater, at_member_start = zlib.decompressobj(31), True
+            try:
+                out = inflater.decompress(data, READ_CHUNK)
+            except zlib.error as e:
+                raise FileRefused("bad_gzip: " + (
+                    "corrupt gzip: %s" % e if not at_member_start
+                    else "not gzip: the file does not start with a gzip header (%s); a plain CSV must not be named .gz" % e if members == 0
+                    else "trailing garbage: the bytes after gzip member %d are not another gzip member (%s)" % (members, e)))
+            at_member_start = False
+            if inflater.eof:
+                members += 1
+                data = inflater.unused_data
+            else:
+                data = inflater.unconsumed_tail
+            if out:
+                yield out
+    if saw_data and not inflater.eof:
+        raise FileRefused("bad_gzip: truncated gzip: the stream ends inside a compressed member")
+
+
+def _trim_cr(buf, start, end):
+    return end - 1 if end > start and buf[end - 1] == 13 else end
+
+
+def _parse_record(buf, p, eof):
+    """CsvRecordReader.TryParseRecord over bytes: (fields, quoted, content_end, next, bad_quoting, unterminated),
+    or None when the record runs past the buffer and more input is needed. Fields are raw bytes ("" still doubled)."""
+    n = len(buf)
+    fields, quoted = [], []
+    bad = False
+    while True:
+        if p >= n:
+            if not eof:
+                return None
+            fields.append(b"")
+            quoted.append(False)
+            return fields, quoted, p, p, bad, False
+        if buf[p] == 34:
+            q = p + 1
+            while True:
+                quote = buf.find(b'"', q)
+                if quote < 0:
+                    if not eof:
+                        return None
+                    fields.append(buf[p + 1:n])
+                    quoted.append(True)
+                    return fields, quoted, n, n, bad, True
+                if quote + 1 >= n and not eof:
+                    return None
+                if quote + 1 < n and buf[quote + 1] == 34:
+                    q = quote + 2
+                    continue
+                after = quote + 1
+                if after >= n:
+                    fields.append(buf[p + 1:quote])
+                    quoted.append(True)
+                    return fields, quoted, after, after, bad, False
+                c = buf[after]
+                if c == 44:
+                    fields.append(buf[p + 1:quote])
+                    quoted.append(True)
+                    p = after + 1
+                    break
+                if c == 10:
+                    fields.append(buf[p + 1:quote])
+                    quoted.append(True)
+                    return fields, quoted, after, after + 1, bad, False
+                if c == 13 and after + 1 < n and buf[after + 1] == 10:
+                    fields.append(buf[p + 1:quote])
+                    quoted.append(True)
+                    return fields, quoted, after, after + 2, bad, False
+                if c == 13 and after + 1 >= n and not eof:
+                    return None
+                # Text after a closing quote: keep the whole field as it stands and flag the record.
+                bad = True
+                comma, newline = buf.find(b",", after), buf.find(b"\n", after)
+                stop = min(i for i in (comma, newline, n) if i >= 0)
+                if stop == n and not eof:
+                    return None
+                fields.append(buf[p:_trim_cr(buf, p, stop)])
+                quoted.append(False)
+                if stop >= n:
+                    return fields, quoted, stop, stop, bad, False
+                if buf[stop] == 44:
+                    p = stop + 1
+                    break
+                return fields, quoted, _trim_cr(buf, p, stop), stop + 1, bad, False
             continue
-        yield start, fields, raw, problem
+        # An unquoted run: every field up to the next quote that opens a field (after a comma), split at once.
+        newline = buf.find(b"\n", p)
+        if newline < 0 and not eof:
+            return None
+        line_end = newline if newline >= 0 else n
+        opening = buf.find(b',"', p, line_end)
+        if opening < 0:
+            end = _trim_cr(buf, p, line_end) if newline >= 0 else n
+            run = buf[p:end].split(b",")
+            fields += run
+            quoted += [False] * len(run)
+            return fields, quoted, end, newline + 1 if newline >= 0 else n, bad, False
+        run = buf[p:opening].split(b",")
+        fields += run
+        quoted += [False] * len(run)
+        p = opening + 1
 
 
-def stage_records(data, gzipped, entity):
-    """The structural half of RawFileStager.Stage: returns (rows_read, staged, rejects).
+def csv_records(chunks):
+    """Yields (line, fields, quoted or None, record bytes, bad_quoting, unterminated) per record of a UTF-8 CSV
+    byte stream, as CsvRecordReader splits it: records end at LF or CRLF, line is the physical line the record
+    starts on, a leading BOM is skipped. Memory is the chunk plus the longest record. Lines without a quote take
+    a fast path (split on commas); the rest are parsed field by field."""
+    chunks = iter(chunks)
+    buf, pos, eof, line = b"", 0, False, 1
 
-    staged: (line, row, [required values]); rejects: (line, row, reason, raw_text). Raises FileRefused.
-    """
+    def more(buf, pos):
+        # Grow geometrically, so a record longer than many chunks is not re-parsed once per chunk.
+        rest, want, parts = buf[pos:], max(READ_CHUNK, len(buf) - pos), []
+        got = 0
+        for chunk in chunks:
+            parts.append(chunk)
+            got += len(chunk)
+            if got >= want:
+                return rest + b"".join(parts), False
+        return rest + b"".join(parts), True
+
+    while len(buf) < 3 and not eof:
+        buf, eof = more(buf, 0)
+    if buf.startswith(b"\xef\xbb\xbf"):
+        pos = 3
+    while True:
+        if pos >= len(buf):
+            if eof:
+                return
+            buf, eof = more(buf, pos)
+            pos = 0
+            continue
+        newline = buf.find(b"\n", pos)
+        if newline < 0 and not eof:
+            buf, eof = more(buf, pos)
+            pos = 0
+            continue
+        end = newline if newline >= 0 else len(buf)
+        if buf.find(b'"', pos, end) < 0:
+            record = buf[pos:_trim_cr(buf, pos, end) if newline >= 0 else end]
+            yield line, record.split(b","), None, record, False, False
+            line += 1
+            pos = end + 1
+            continue
+        parsed = _parse_record(buf, pos, eof)
+        if parsed is None:
+            buf, eof = more(buf, pos)
+            pos = 0
+            continue
+        fields, quoted, content_end, after, bad, unterminated = parsed
+        record = buf[pos:content_end]
+        yield line, fields, quoted, record, bad, unterminated
+        line += 1 + record.count(b"\n")
+        pos = after
+
+
+def _invalid_utf8(record, line, error):
+    offset = error.start
+    line += record.count(b"\n", 0, offset)
+    line_start = record.rfind(b"\n", 0, offset) + 1
+    return FileRefused(
+        "invalid_utf8: byte 0x%02X on line %d, byte %d of the line, is not valid UTF-8 "
+        "(the file must be UTF-8; Latin-1 or UTF-16 exports are not supported)" % (record[offset], line, offset - line_start + 1))
+
+
+def _header(entity, line, fields, quoted):
+    """Where each required column sits in the header; raises FileRefused like ColumnMap.Create."""
     required = REQUIRED_COLUMNS[entity]
-    header = None
-    rows_read = 0
-    staged, rejects = [], []
-    for line, fields, raw, problem in read_records(data, gzipped):
+    names, duplicates = {}, []
+    for i, raw in enumerate(fields):
+        name = raw.decode("utf-8")
+        if quoted is not None and quoted[i]:
+            name = name.replace('""', '"')
+        name = name.strip()
+        if name.lower() in names:
+            duplicates.append(name)
+        else:
+            names[name.lower()] = i
+    missing = [c for c in required if c not in names]
+    if missing:
+        found = ", ".join(f.decode("utf-8").strip() for f in fields[:20])
+        found = found if len(found) <= 300 else found[:300] + "..."
+        raise FileRefused("missing_columns: header on line %d lacks required %s column(s) %s; found: %s"
+                          % (line, entity, ", ".join(missing), found))
+    ambiguous = [d for d in duplicates if d.lower() in required]
+    if ambiguous:
+        raise FileRefused("duplicate_columns: header on line %d names %s more than once, so it is unclear which column to read"
+                          % (line, ", ".join(ambiguous)))
+    return len(fields), [names[c] for c in required]
+
+
+def data_records(chunks, gzipped, entity):
+    """(row, line, fields, quoted, record, problem) per data record of a raw file, as RawFileStager.ReadDataRecords
+    reads it: every record must be UTF-8, blank lines are skipped, the first other record is the header. The
+    problem is the structural reject reason, or None. Raises FileRefused for a file that is not its entity."""
+    header, row = None, 0
+    for line, fields, quoted, record, bad, unterminated in csv_records(gunzip_chunks(chunks) if gzipped else chunks):
+        try:
+            record.decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise _invalid_utf8(record, line, e)
+        if not record and len(fields) == 1 and (quoted is None or not quoted[0]):
+            continue
         if header is None:
-            if fields is None:
-                raise FileRefused("missing_columns: header on line %d cannot be read as CSV" % line)
-            names = {}
-            duplicates = []
-            for i, name in enumerate(f.strip() for f in fields):
-                if name.lower() in names:
-                    duplicates.append(name)
-                else:
-                    names[name.lower()] = i
-            missing = [c for c in required if c not in names]
-            if missing:
-                found = ", ".join(f.strip() for f in fields[:20])
-                found = found if len(found) <= 300 else found[:300] + "..."
-                raise FileRefused("missing_columns: header on line %d lacks required %s column(s) %s; found: %s"
-                                  % (line, entity, ", ".join(missing), found))
-            ambiguous = [d for d in duplicates if d.lower() in required]
-            if ambiguous:
-                raise FileRefused("duplicate_columns: header on line %d names %s more than once, so it is unclear which column to read"
-                                  % (line, ", ".join(ambiguous)))
-            header = (len(fields), [names[c] for c in required])
+            header = _header(entity, line, fields, quoted)
             continue
-        rows_read += 1
-        count, indexes = header
-        if problem is None and len(fields) != count:
-            problem = "field_count: expected %d fields as in the header, found %d" % (count, len(fields))
+        row += 1
+        count = header[0]
+        problem = (
+            "bad_quoting: a quoted field opened on line %d or after is never closed" % line if unterminated
+            else "bad_quoting: a quoted field is followed by text before the next comma" if bad
+            else "field_count: expected %d fields as in the header, found %d" % (count, len(fields)) if len(fields) != count
+            else None)
+        yield row, line, fields, quoted, record, problem, header[1]
+
+
+def _quote(field):
+    return b'"' + field.replace(b'"', b'""') + b'"'
+
+
+def stage_stream(chunks, gzipped, entity, ordinal, out, rejects):
+    """RawFileStager.Stage, streaming: writes the normalized CSV (byte for byte what C# writes) to out.write and
+    one JSON line {line, row, reason, raw_line} per structural reject to rejects.write.
+    Returns (rows_read, rows_staged, rows_rejected); raises FileRefused for a file refused whole."""
+    out.write((",".join(LINEAGE_COLUMNS + REQUIRED_COLUMNS[entity]) + "\n").encode("utf-8"))
+    prefix = str(ordinal).encode("ascii") + b","
+    rows_read = rows_staged = rows_rejected = 0
+    pick = None
+    pending, pending_bytes = [], 0
+    for row, line, fields, quoted, record, problem, indexes in data_records(chunks, gzipped, entity):
+        rows_read = row
         if problem is not None:
-            rejects.append((line, rows_read, problem, raw))
+            rows_rejected += 1
+            rejects.write(json.dumps({"line": line, "row": row, "reason": problem,
+                                      "raw_line": record.decode("utf-8")}, ensure_ascii=False).encode("utf-8") + b"\n")
             continue
-        staged.append((line, rows_read, [fields[i] for i in indexes]))
-    return rows_read, staged, rejects
+        if pick is None:
+            pick = operator.itemgetter(*indexes)
+        values = pick(fields)
+        text = b",".join(values)
+        if quoted is None and b"\r" not in record:
+            pass  # no quote in the record: fields need no quoting unless they hold a carriage return
+        elif quoted is not None and not any(pick(quoted)) and b'"' not in text and b"\r" not in text:
+            pass
+        else:
+            text = b",".join(
+                _quote_raw(v) if quoted is not None and quoted[i] else _quote(v) if b'"' in v or b"\r" in v else v
+                for v, i in zip(values, indexes))
+        pending.append(b"%s%d,%d,%s\n" % (prefix, line, row, text))
+        pending_bytes += len(pending[-1])
+        rows_staged += 1
+        if pending_bytes >= READ_CHUNK:
+            out.write(b"".join(pending))
+            pending, pending_bytes = [], 0
+    out.write(b"".join(pending))
+    return rows_read, rows_staged, rows_rejected
 
 
-def normalized_csv(ordinal, entity, staged):
-    """The staged rows as the normalized CSV the SQL reads: lineage columns, then the required columns."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(LINEAGE_COLUMNS + REQUIRED_COLUMNS[entity])
-    for line, row, values in staged:
-        writer.writerow([ordinal, line, row] + values)
-    return out.getvalue().encode("utf-8")
+def _quote_raw(field):
+    # The inner bytes of a quoted field keep their "" escapes, so they are copied verbatim.
+    return b'"' + field + b'"'
+
+
+def raw_lines(chunks, gzipped, entity, rows):
+    """Second pass for rows the SQL rejected (RawFileStager.ReadRecords): (row, line, raw text) of the wanted rows."""
+    for row, line, _, _, record, _, _ in data_records(chunks, gzipped, entity):
+        if row in rows:
+            yield row, line, record.decode("utf-8")
+
+
+class MultipartWriter:
+    """Streams bytes to one S3 object in PART_SIZE parts; a small object is one put. Memory is one part."""
+
+    def __init__(self, s3, bucket, key, extra, always=True):
+        self.s3, self.bucket, self.key, self.extra, self.always = s3, bucket, key, extra, always
+        self.parts, self.pending, self.pending_bytes, self.upload_id, self.written = [], [], 0, None, 0
+
+    def write(self, data):
+        if data:
+            self.pending.append(data)
+            self.pending_bytes += len(data)
+            self.written += len(data)
+            if self.pending_bytes >= PART_SIZE:
+                self._upload_part()
+
+    def _upload_part(self):
+        body, self.pending, self.pending_bytes = b"".join(self.pending), [], 0
+        if self.upload_id is None:
+            self.upload_id = self.s3.create_multipart_upload(Bucket=self.bucket, Key=self.key, **self.extra)["UploadId"]
+        number = len(self.parts) + 1
+        etag = self.s3.upload_part(Bucket=self.bucket, Key=self.key, UploadId=self.upload_id, PartNumber=number, Body=body)["ETag"]
+        self.parts.append({"ETag": etag, "PartNumber": number})
+
+    def close(self):
+        """Completes the object; False when nothing was written and the writer was not told to always write."""
+        if self.upload_id is None:
+            if self.written == 0 and not self.always:
+                return False
+            self.s3.put_object(Bucket=self.bucket, Key=self.key, Body=b"".join(self.pending), **self.extra)
+            return True
+        if self.pending:
+            self._upload_part()
+        self.s3.complete_multipart_upload(Bucket=self.bucket, Key=self.key, UploadId=self.upload_id,
+                                          MultipartUpload={"Parts": self.parts})
+        return True
+
+    def abort(self):
+        if self.upload_id is not None:
+            self.s3.abort_multipart_upload(Bucket=self.bucket, Key=self.key, UploadId=self.upload_id)
+            self.upload_id = None
+
+
+def staged_key(job_folder, entity, ordinal):
+    return "%sstage/%s/%d.csv" % (job_folder, entity, ordinal)
+
+
+def rejects_key(job_folder, ordinal):
+    return "%sstage/rejects/%d.jsonl" % (job_folder, ordinal)
+
+
+def stage_file(s3, job, ordinal, key):
+    """One raw file, start to end on one executor: S3 -> (gunzip) -> records -> multipart normalized CSV and a
+    rejects file. Returns only the file's counts and outcome (what the driver needs for output.json)."""
+    entity = entity_of(job["raw_prefix"], key)
+    result = {"ordinal": ordinal, "key": key, "entity": entity, "rows_read": 0, "rows_staged": 0, "rows_rejected": 0,
+              "outcome": "processed", "reason": None, "staged_key": None, "rejects_key": None}
+    lake, prefix, extra = job["lake_bucket"], job["lake_prefix"], job["encryption"]
+    out = MultipartWriter(s3, lake, prefix + staged_key(job["job_folder"], entity, ordinal), extra)
+    rejects = MultipartWriter(s3, lake, prefix + rejects_key(job["job_folder"], ordinal), extra, always=False)
+    body = s3.get_object(Bucket=job["raw_bucket"], Key=key)["Body"]
+    try:
+        counts = stage_stream(body_chunks(body), key.lower().endswith(".gz"), entity, ordinal, out, rejects)
+    except FileRefused as e:
+        out.abort()
+        rejects.abort()
+        result.update(outcome="quarantined", reason=e.reason)
+        return result
+    except BaseException:
+        out.abort()
+        rejects.abort()
+        raise
+    finally:
+        body.close()
+    result.update(rows_read=counts[0], rows_staged=counts[1], rows_rejected=counts[2])
+    if counts[1] > 0 and out.close():
+        result["staged_key"] = staged_key(job["job_folder"], entity, ordinal)
+    else:
+        out.abort()
+    if rejects.close():
+        result["rejects_key"] = rejects_key(job["job_folder"], ordinal)
+    return result
+
+
+def read_back_file(s3, job, ordinal, key, reasons):
+    """Quarantine rows for the rows of one raw file the SQL rejected, their raw text read again the streaming way."""
+    entity = entity_of(job["raw_prefix"], key)
+    body = s3.get_object(Bucket=job["raw_bucket"], Key=key)["Body"]
+    try:
+        for row, line, text in raw_lines(body_chunks(body), key.lower().endswith(".gz"), entity, reasons):
+            yield entity, key, line, reasons[row], text, job["seq"]
+    finally:
+        body.close()
+
+
+def _s3_client():
+    import boto3
+    return boto3.client("s3")
+
+
+def stage_partition(job, items, s3=None):
+    """mapPartitions body of the staging step: one task per raw file (the driver makes one partition per file)."""
+    s3 = s3 or _s3_client()
+    for ordinal, key in items:
+        yield stage_file(s3, job, ordinal, key)
+
+
+def read_back_partition(job, items, s3=None):
+    """mapPartitions body of the read-back step: items are (ordinal, key, [(row, reason)]) of one raw file each."""
+    s3 = s3 or _s3_client()
+    for ordinal, key, rejected in items:
+        yield from read_back_file(s3, job, ordinal, key, dict(rejected))
 
 
 def split_s3(uri):
@@ -218,196 +536,256 @@ def resolve_arguments(argv):
     return args
 
 
-def main():
-    import boto3
-    from awsglue.context import GlueContext
-    from awsglue.job import Job
-    from pyspark.context import SparkContext
+class Lake:
+    """The driver's view of the lake bucket: small documents, listings, managed copies and checked deletes."""
+
+    def __init__(self, s3, bucket, prefix, encryption):
+        self.s3, self.bucket, self.prefix, self.encryption = s3, bucket, prefix, encryption
+        self.uri = "s3://%s/%s" % (bucket, prefix)
+
+    def get(self, key):
+        return self.s3.get_object(Bucket=self.bucket, Key=self.prefix + key)["Body"].read()
+
+    def put(self, key, body):
+        self.s3.put_object(Bucket=self.bucket, Key=self.prefix + key, Body=body, **self.encryption)
+
+    def list(self, key_prefix):
+        keys = []
+        for page in self.s3.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=self.prefix + key_prefix):
+            keys += [o["Key"][len(self.prefix):] for o in page.get("Contents", [])]
+        return keys
+
+    def copy(self, source_key, key):
+        """Copies a staged Spark output file to its final key with the managed transfer (multipart above 5 GB)."""
+        self.s3.copy({"Bucket": self.bucket, "Key": self.prefix + source_key}, self.bucket, self.prefix + key, ExtraArgs=dict(self.encryption))
+        return self.s3.head_object(Bucket=self.bucket, Key=self.prefix + key)["ContentLength"]
+
+    def delete(self, keys):
+        """Deletes lake keys, 1,000 a request; raises naming the keys S3 reports it could not delete."""
+        failed = []
+        for i in range(0, len(keys), 1000):
+            response = self.s3.delete_objects(Bucket=self.bucket, Delete={
+                "Objects": [{"Key": self.prefix + k} for k in keys[i:i + 1000]], "Quiet": True})
+            failed += ["%s (%s: %s)" % (e.get("Key"), e.get("Code"), e.get("Message")) for e in response.get("Errors", [])]
+        if failed:
+            raise RuntimeError("could not delete %d object(s) in s3://%s: %s" % (len(failed), self.bucket, "; ".join(failed[:10])))
+
+
+def parquet_files(lake, folder):
+    return [k for k in lake.list(folder) if k.endswith(".parquet")]
+
+
+def configure_spark(spark):
+    for name, value in SPARK_SETTINGS.items():
+        spark.conf.set(name, value)
+
+
+def stage_on_executors(sc, job, keys):
+    """Driver: one Spark task per raw file; only per-file counts come back."""
+    items = list(enumerate(keys, start=1))
+    if not items:
+        return []
+    results = sc.parallelize(items, len(items)).mapPartitions(lambda it: stage_partition(job, it)).collect()
+    return sorted(results, key=lambda r: r["ordinal"])
+
+
+def read_back_on_executors(sc, spark, job, keys, sql_rejects):
+    """The quarantine rows of rows the SQL rejected: grouped by raw file, each file read again on one executor."""
+    by_file = (sql_rejects.rdd.map(lambda r: (r["_file_ord"], (r["_row"], r["_reject_reason"])))
+               .groupByKey().map(lambda kv: (kv[0], keys[kv[0] - 1], list(kv[1]))))
+    rows = by_file.mapPartitions(lambda it: read_back_partition(job, it))
+    return spark.createDataFrame(rows, QUARANTINE_SCHEMA)
+
+
+def validate_entity(spark, lake, sql, entity, staged):
+    """validate_<entity> over the entity's normalized CSVs; registers checked_/batch_<entity>."""
     from pyspark.sql import functions as F
     from pyspark.sql import types as T
+    columns = LINEAGE_COLUMNS + REQUIRED_COLUMNS[entity]
+    schema = T.StructType([T.StructField(c, T.IntegerType() if c == "_file_ord" else T.LongType() if c in ("_line", "_row") else T.StringType())
+                           for c in columns])
+    paths = [lake.uri + r["staged_key"] for r in staged]
+    raw_df = (spark.read.csv(paths, schema=schema, header=True, multiLine=True, quote='"', escape='"', mode="FAILFAST")
+              if paths else spark.createDataFrame([], schema))
+    raw_df.createOrReplaceTempView("raw_" + entity)
+    checked = spark.sql(sql("validate_" + entity)).cache()
+    checked.createOrReplaceTempView("checked_" + entity)
+    batch = checked.where(F.col("_reject_reason").isNull()).drop("_reject_reason")
+    batch.createOrReplaceTempView("batch_" + entity)
+    return checked, batch
 
-    args = resolve_arguments(sys.argv)
-    sc = SparkContext.getOrCreate()
-    glue = GlueContext(sc)
-    spark = glue.spark_session
-    job = Job(glue)
-    job.init(args["JOB_NAME"], args)
-    s3 = boto3.client("s3")
 
+def register_silver(spark, lake, committed_files, entity, batch):
+    silver = [lake.uri + f["key"] for f in committed_files if f["table"] == "silver_" + entity]
+    view = batch if not silver else spark.read.option("mergeSchema", "true").parquet(*silver).unionByName(batch, allowMissingColumns=True)
+    view.createOrReplaceTempView("silver_" + entity)
+
+
+def register_gold_current(spark, lake, gold):
+    # gold_current comes first: gold_affected_tracks treats every track as affected while no gold is committed.
+    if gold:
+        (spark.read.option("basePath", lake.uri + GOLD_PREFIX).option("mergeSchema", "true")
+         .parquet(*[lake.uri + f["key"] for f in gold]).createOrReplaceTempView("gold_current"))
+    else:
+        spark.createDataFrame([], GOLD_SCHEMA).createOrReplaceTempView("gold_current")
+
+
+def write_one_file(df, lake, folder):
+    """Writes a DataFrame as one Parquet file under the job's staging folder; returns its key."""
+    df.coalesce(1).write.mode("overwrite").parquet(lake.uri + folder)
+    return parquet_files(lake, folder)[0]
+
+
+def quarantine_frame(spark, lake, job, results, read_back):
+    """Every quarantine row of the batch: files refused whole, structural rejects (the rejects files the
+    executors wrote) and the rows the SQL rejected."""
+    from pyspark.sql import functions as F
+    refused = [(r["entity"], r["key"], None, r["reason"], None, job["seq"]) for r in results if r["outcome"] == "quarantined"]
+    frame = spark.createDataFrame(refused, QUARANTINE_SCHEMA).unionByName(read_back)
+    with_rejects = [r for r in results if r["rejects_key"]]
+    if with_rejects:
+        files = spark.createDataFrame([(r["ordinal"], r["entity"], r["key"]) for r in with_rejects], "ord INT, entity STRING, source_key STRING")
+        structural = (spark.read.schema("line BIGINT, row BIGINT, reason STRING, raw_line STRING")
+                      .json([lake.uri + r["rejects_key"] for r in with_rejects])
+                      .withColumn("ord", F.regexp_extract(F.input_file_name(), "/([0-9]+)[.]jsonl$", 1).cast("int"))
+                      .join(F.broadcast(files), "ord")
+                      .select("entity", "source_key", "line", "reason", "raw_line", F.lit(job["seq"]).cast("bigint").alias("batch")))
+        frame = frame.unionByName(structural)
+    return frame
+
+
+def publish(lake, job_folder, staged):
+    """Copies the staged Parquet files to their final keys, gold last, after recording the keys in publishing.json
+    (so the worker can delete them when this run fails); deletes every copy when any copy fails."""
+    lake.put(job_folder + "publishing.json", json.dumps({"keys": [f["key"] for _, f in staged]}).encode("utf-8"))
+    ordered = sorted(staged, key=lambda s: s[1]["table"] == "spotify_tracks")
+    copied, added = [], []
+    try:
+        for source, f in ordered:
+            copied.append(f["key"])
+            added.append(dict(f, bytes=lake.copy(source, f["key"])))
+    except BaseException:
+        discard(lake, copied)
+        raise
+    return added
+
+
+def discard(lake, keys):
+    try:
+        lake.delete(keys)
+    except Exception as e:  # the worker deletes what publishing.json names when it sees the run failed
+        print("spotify_etl: could not delete the copies of a failed run: %s" % e, file=sys.stderr)
+
+
+def run_batch(sc, spark, s3, args):
+    """The driver's coordination of one batch; returns the result document."""
     seq = int(args["batch_seq"])
-    raw_bucket, raw_prefix = args["raw_bucket"], args["raw_prefix"]
-    lake_bucket, lake_prefix = args["lake_bucket"], args["lake_prefix"] or ""
-    lake_uri = "s3://%s/%s" % (lake_bucket, lake_prefix)
-    job_folder = args["output_key"].rsplit("/", 1)[0] + "/"
-    staging_uri = lake_uri + job_folder + "staging/"
-    steps = {}
-
-    def lake_get(key):
-        return s3.get_object(Bucket=lake_bucket, Key=lake_prefix + key)["Body"].read()
-
-    # Every write carries the worker's encryption setting, as the worker's own writes do.
     encryption = {"ServerSideEncryption": args["server_side_encryption"] or "AES256"}
     if args["kms_key_id"]:
         encryption["SSEKMSKeyId"] = args["kms_key_id"]
-
-    def lake_put(key, body):
-        s3.put_object(Bucket=lake_bucket, Key=lake_prefix + key, Body=body, **encryption)
-
-    def copy_to_lake(source_key, key):
-        """Copies a staged Spark output file to its final unique key; returns its size."""
-        s3.copy_object(Bucket=lake_bucket, Key=lake_prefix + key, CopySource={"Bucket": lake_bucket, "Key": source_key}, **encryption)
-        return s3.head_object(Bucket=lake_bucket, Key=lake_prefix + key)["ContentLength"]
-
-    def staged_parquet(folder_uri):
-        bucket, prefix = split_s3(folder_uri)
-        keys = []
-        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
-            keys += [o["Key"] for o in page.get("Contents", []) if o["Key"].endswith(".parquet")]
-        return keys
+    lake = Lake(s3, args["lake_bucket"], args["lake_prefix"] or "", encryption)
+    job_folder = args["output_key"].rsplit("/", 1)[0] + "/"
+    staging = job_folder + "staging/"
+    job = {"seq": seq, "raw_bucket": args["raw_bucket"], "raw_prefix": args["raw_prefix"], "lake_bucket": lake.bucket,
+           "lake_prefix": lake.prefix, "job_folder": job_folder, "encryption": encryption}
+    sql_bucket, sql_folder = split_s3(args["sql_prefix"].rstrip("/") + "/")
 
     def sql(name):
-        bucket, key = split_s3(args["sql_prefix"].rstrip("/") + "/" + name + ".sql")
-        return s3.get_object(Bucket=bucket, Key=key)["Body"].read().decode("utf-8")
+        return s3.get_object(Bucket=sql_bucket, Key=sql_folder + name + ".sql")["Body"].read().decode("utf-8")
 
-    # The batch: raw keys in ordinal order, and the committed state before it.
-    if args["raw_keys"]:
-        keys = json.loads(args["raw_keys"])
-    else:
-        keys = json.loads(lake_get(args["raw_keys_manifest"]))["raw_keys"]
-    committed = json.loads(lake_get(args["committed_state"]))
-    committed_files = committed["files"]
+    keys = json.loads(args["raw_keys"]) if args["raw_keys"] else json.loads(lake.get(args["raw_keys_manifest"]))["raw_keys"]
+    committed_files = json.loads(lake.get(args["committed_state"]))["files"]
+    steps, clock = {}, time.time()
 
-    # Stage every raw file (structural checks), as RawFileStager does.
-    clock = time.time()
-    results = {}
-    quarantine = []
-    inputs = {e: [] for e in ENTITIES}
-    batch_files = []
-    for ordinal, key in enumerate(keys, start=1):
-        entity = entity_of(raw_prefix, key)
-        batch_files.append((ordinal, key, seq))
-        data = s3.get_object(Bucket=raw_bucket, Key=key)["Body"].read()
-        try:
-            rows_read, staged, rejects = stage_records(data, key.lower().endswith(".gz"), entity)
-        except FileRefused as e:
-            results[key] = {"key": key, "rows_read": 0, "rows_rejected": 0, "outcome": "quarantined", "reason": e.reason}
-            quarantine.append((entity, key, None, e.reason, None, seq))
-            continue
-        results[key] = {"key": key, "rows_read": rows_read, "rows_rejected": len(rejects), "outcome": "processed", "reason": None}
-        quarantine += [(entity, key, line, reason, raw, seq) for line, _, reason, raw in rejects]
-        staged_key = "%sstage/%s/%d.csv" % (job_folder, entity, ordinal)
-        lake_put(staged_key, normalized_csv(ordinal, entity, staged))
-        inputs[entity].append((ordinal, key, lake_uri + staged_key))
-    steps["stage"] = time.time() - clock
+    results = stage_on_executors(sc, job, keys)
+    steps["stage"], clock = time.time() - clock, time.time()
 
-    clock = time.time()
-    spark.createDataFrame(batch_files, "_file_ord INT, _source_key STRING, _batch BIGINT").createOrReplaceTempView("batch_files")
-    added = []
+    spark.createDataFrame([(i, k, seq) for i, k in enumerate(keys, start=1)], "_file_ord INT, _source_key STRING, _batch BIGINT").createOrReplaceTempView("batch_files")
+    from pyspark.sql import functions as F
+    staged, read_back = [], spark.createDataFrame([], QUARANTINE_SCHEMA)
     for entity in ENTITIES:
-        columns = LINEAGE_COLUMNS + REQUIRED_COLUMNS[entity]
-        schema = T.StructType([T.StructField(c, T.IntegerType() if c == "_file_ord" else T.LongType() if c in ("_line", "_row") else T.StringType())
-                               for c in columns])
-        paths = [uri for _, _, uri in inputs[entity]]
-        raw_df = (spark.read.csv(paths, schema=schema, header=True, multiLine=True, quote='"', escape='"', mode="FAILFAST")
-                  if paths else spark.createDataFrame([], schema))
-        raw_df.createOrReplaceTempView("raw_" + entity)
-        checked = spark.sql(sql("validate_" + entity)).cache()
-        checked.createOrReplaceTempView("checked_" + entity)
-        batch = checked.where(F.col("_reject_reason").isNull()).drop("_reject_reason")
-        batch.createOrReplaceTempView("batch_" + entity)
+        checked, batch = validate_entity(spark, lake, sql, entity, [r for r in results if r["entity"] == entity and r["staged_key"]])
         rows = batch.count()
         if rows > 0:
-            folder = staging_uri + "silver_" + entity + "/"
-            batch.coalesce(1).write.mode("overwrite").parquet(folder)
-            key = "silver/%s/batch=%d/part-%s.parquet" % (entity, seq, uuid.uuid4().hex)
-            size = copy_to_lake(staged_parquet(folder)[0], key)
-            added.append({"key": key, "table": "silver_" + entity, "rows": rows, "bytes": size})
-        silver = [lake_uri + f["key"] for f in committed_files if f["table"] == "silver_" + entity]
-        view = batch if not silver else spark.read.option("mergeSchema", "true").parquet(*silver).unionByName(batch, allowMissingColumns=True)
-        view.createOrReplaceTempView("silver_" + entity)
+            source = write_one_file(batch, lake, staging + "silver_" + entity + "/")
+            staged.append((source, {"key": "silver/%s/batch=%d/part-%s.parquet" % (entity, seq, uuid.uuid4().hex), "table": "silver_" + entity, "rows": rows}))
+        register_silver(spark, lake, committed_files, entity, batch)
+        rejected = checked.where(F.col("_reject_reason").isNotNull()).select("_file_ord", "_row", "_reject_reason")
+        for r in rejected.groupBy("_file_ord").count().collect():
+            results[r["_file_ord"] - 1]["rows_rejected"] += r["count"]
+        read_back = read_back.unionByName(read_back_on_executors(sc, spark, job, keys, rejected))
+    steps["validate"], clock = time.time() - clock, time.time()
 
-        # Rows the SQL rejected: their raw text is read again from the raw file, as C# does.
-        sql_rejects = checked.where(F.col("_reject_reason").isNotNull()).select("_file_ord", "_row", "_reject_reason").collect()
-        by_file = {}
-        for r in sql_rejects:
-            by_file.setdefault(r["_file_ord"], {})[r["_row"]] = r["_reject_reason"]
-        for ordinal, reasons in by_file.items():
-            key = keys[ordinal - 1]
-            records = {}
-            row = 0
-            data = s3.get_object(Bucket=raw_bucket, Key=key)["Body"].read()
-            for line, fields, raw, _ in list(read_records(data, key.lower().endswith(".gz")))[1:]:
-                row += 1
-                if row in reasons:
-                    records[row] = (line, raw)
-            for row, reason in sorted(reasons.items()):
-                quarantine.append((entity, key, records[row][0], reason, records[row][1], seq))
-            results[key]["rows_rejected"] += len(reasons)
-    steps["validate"] = time.time() - clock
-
-    # Gold: the affected tracks, their rows from the latest state, and the complete new content of each affected partition.
-    clock = time.time()
-    # gold_current comes first: gold_affected_tracks treats every track as affected while no gold is committed.
     gold = [f for f in committed_files if f["table"] == "spotify_tracks"]
-    if gold:
-        (spark.read.option("basePath", lake_uri + GOLD_PREFIX).option("mergeSchema", "true")
-         .parquet(*[lake_uri + f["key"] for f in gold]).createOrReplaceTempView("gold_current"))
-    else:
-        spark.createDataFrame([], GOLD_SCHEMA).createOrReplaceTempView("gold_current")
+    register_gold_current(spark, lake, gold)
     spark.sql(sql("gold_affected_tracks")).cache().createOrReplaceTempView("affected_tracks")
     spark.sql(sql("gold_delta")).cache().createOrReplaceTempView("gold_delta")
     spark.sql(sql("gold_affected_partitions")).cache().createOrReplaceTempView("affected_partitions")
     partitions = sorted(r["release_year"] for r in spark.table("affected_partitions").collect())
-    superseded = []
-    gold_rows_written = 0
+    superseded, gold_rows_written = [], 0
     if partitions:
         rewrite = spark.sql(sql("gold_rewrite"))
         counts = {r["release_year"]: r["count"] for r in rewrite.groupBy("release_year").count().collect()}
-        folder = staging_uri + "gold/"
-        rewrite.repartition("release_year").write.mode("overwrite").partitionBy("release_year").parquet(folder)
-        for staged_key in staged_parquet(folder):
-            year = int(staged_key.split("release_year=")[1].split("/")[0])
-            key = "%srelease_year=%d/part-%s.parquet" % (GOLD_PREFIX, year, uuid.uuid4().hex)
-            size = copy_to_lake(staged_key, key)
-            added.append({"key": key, "table": "spotify_tracks", "rows": counts[year], "bytes": size, "release_year": year})
-        written = sum(f["rows"] for f in added if f["table"] == "spotify_tracks")
+        rewrite.repartition("release_year").write.mode("overwrite").partitionBy("release_year").parquet(lake.uri + staging + "gold/")
+        for source in parquet_files(lake, staging + "gold/"):
+            year = int(source.split("release_year=")[1].split("/")[0])
+            staged.append((source, {"key": "%srelease_year=%d/part-%s.parquet" % (GOLD_PREFIX, year, uuid.uuid4().hex),
+                                    "table": "spotify_tracks", "rows": counts[year], "release_year": year}))
+        written = sum(f["rows"] for _, f in staged if f["table"] == "spotify_tracks")
         if written != sum(counts.values()):
             raise RuntimeError("gold staging of batch %d holds %d rows, expected %d" % (seq, written, sum(counts.values())))
         superseded = [f["key"] for f in gold if f.get("release_year") in partitions]
         gold_rows_written = spark.table("gold_delta").count()
-    steps["gold"] = time.time() - clock
+    steps["gold"], clock = time.time() - clock, time.time()
 
-    clock = time.time()
-    schema = "entity STRING, source_key STRING, line BIGINT, reason STRING, raw_line STRING, batch BIGINT"
+    quarantine = quarantine_frame(spark, lake, job, results, read_back).cache()
     for entity in ENTITIES:
-        rows = sorted((q for q in quarantine if q[0] == entity), key=lambda q: (q[1], q[2] or 0))
-        if not rows:
-            continue
-        folder = staging_uri + "quarantine_" + entity + "/"
-        spark.createDataFrame(rows, schema).coalesce(1).write.mode("overwrite").parquet(folder)
-        key = "quarantine/%s/batch=%d/part-%s.parquet" % (entity, seq, uuid.uuid4().hex)
-        size = copy_to_lake(staged_parquet(folder)[0], key)
-        added.append({"key": key, "table": "quarantine", "rows": len(rows), "bytes": size})
-    steps["quarantine"] = time.time() - clock
+        rows = quarantine.where(F.col("entity") == entity).orderBy("source_key", "line")
+        count = rows.count()
+        if count > 0:
+            source = write_one_file(rows, lake, staging + "quarantine_" + entity + "/")
+            staged.append((source, {"key": "quarantine/%s/batch=%d/part-%s.parquet" % (entity, seq, uuid.uuid4().hex), "table": "quarantine", "rows": count}))
+    steps["quarantine"], clock = time.time() - clock, time.time()
 
+    added = publish(lake, job_folder, staged)
+    steps["publish"] = time.time() - clock
     result = {
         "batch_seq": seq,
-        "files": [results[k] for k in keys],
+        "files": [{"key": r["key"], "rows_read": r["rows_read"], "rows_rejected": r["rows_rejected"],
+                   "outcome": r["outcome"], "reason": r["reason"]} for r in results],
         "added": added,
         "superseded": superseded,
         "gold_rows_written": gold_rows_written,
         "partitions_rewritten": partitions,
         "step_seconds": steps,
     }
-    lake_put(args["output_key"], json.dumps(result, indent=2).encode("utf-8"))
+    try:
+        lake.put(args["output_key"], json.dumps(result, indent=2).encode("utf-8"))
+    except BaseException:
+        discard(lake, [f["key"] for f in added])
+        raise
+    # The staged copies of the raw files and Spark's staging output are as large as the batch: remove them now.
+    # The small documents stay until the worker has committed this batch.
+    lake.delete(lake.list(job_folder + "stage/") + lake.list(staging))
+    return result
 
-    # The staged copies of the raw files and Spark's staging output are as large as the batch: remove them now
-    # (the final files were copied out). The small documents stay until the worker has committed this batch.
-    for folder in ("stage/", "staging/"):
-        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=lake_bucket, Prefix=lake_prefix + job_folder + folder):
-            keys_to_delete = [{"Key": o["Key"]} for o in page.get("Contents", [])]
-            if keys_to_delete:
-                s3.delete_objects(Bucket=lake_bucket, Delete={"Objects": keys_to_delete, "Quiet": True})
+
+def main():
+    import boto3
+    from awsglue.context import GlueContext
+    from awsglue.job import Job
+    from pyspark.context import SparkContext
+
+    args = resolve_arguments(sys.argv)
+    sc = SparkContext.getOrCreate()
+    glue = GlueContext(sc)
+    spark = glue.spark_session
+    configure_spark(spark)
+    # Job bookmarks are off (deploy/ecs/spotify-worker.yaml): they track only DynamicFrame sources, and the
+    # manifest chooses the files. Job.init/commit remain for Glue's run bookkeeping.
+    job = Job(glue)
+    job.init(args["JOB_NAME"], args)
+    run_batch(sc, spark, boto3.client("s3"), args)
     job.commit()
 
 

@@ -6,6 +6,7 @@ using SpotifyWorker.Pipeline.Aws;
 using SpotifyWorker.Pipeline.Aws.Athena;
 using SpotifyWorker.Pipeline.Aws.Glue;
 using SpotifyWorker.Pipeline.Catalog;
+using SpotifyWorker.Pipeline.Costs;
 using SpotifyWorker.Pipeline.DuckDb;
 using SpotifyWorker.Pipeline.Query;
 using SpotifyWorker.Pipeline.Manifest;
@@ -32,12 +33,15 @@ public static class PipelineServiceCollectionExtensions
         services.AddValidatedOptions<LeaseOptions>(configuration, LeaseOptions.Section);
         services.AddValidatedOptions<ScheduleOptions>(configuration, ScheduleOptions.Section);
         services.AddValidatedOptions<HealthOptions>(configuration, HealthOptions.Section);
+        services.AddValidatedOptions<CostOptions>(configuration, CostOptions.Section);
 
         services.TryAddSingleton(TimeProvider.System);
         // Test only: SPOTIFYWORKER_FAULT_KILL_AT makes the process kill itself at a fault point (see EnvironmentFaultInjector).
         if (EnvironmentFaultInjector.FromEnvironment() is { } kill) services.TryAddSingleton<IFaultInjector>(kill);
         services.TryAddSingleton<IFaultInjector>(NoFaults.Instance);
         services.TryAddSingleton<IRunProgress, LoggingProgress>();
+        services.TryAddSingleton<UsageMeter>();
+        services.TryAddSingleton<CostCalculator>();
         services.AddAwsBackend(configuration);
         // The backend is chosen when the services are first resolved, from the validated options.
         services.TryAddSingleton(sp => IsAws(sp) ? AwsServiceCollectionExtensions.CreateStores(sp) : CreateLocalStores(sp.GetRequiredService<IOptions<PipelineOptions>>().Value));

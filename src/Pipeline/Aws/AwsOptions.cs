@@ -21,7 +21,7 @@ public sealed class AwsOptions
     /// <summary>Path-style S3 addressing (bucket in the path, not the host name); emulators need it. Default false.</summary>
     public bool ForcePathStyle { get; set; }
 
-    /// <summary>Bucket where raw drops land; raw keys are <c>&lt;Pipeline:RawPrefix&gt;&lt;entity&gt;/...</c> in it. Required.</summary>
+    /// <summary>Bucket where raw drops land, under <c>Pipeline:RawPrefix</c> (see <see cref="Transform.RawKeys"/>). Required.</summary>
     public string? RawBucket { get; set; }
 
     /// <summary>Bucket of the lake: silver/, quarantine/, gold/ and _pipeline/. Required.</summary>

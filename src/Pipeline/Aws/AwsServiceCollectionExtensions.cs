@@ -10,6 +10,7 @@ using SpotifyWorker.Pipeline.Aws.Athena;
 using SpotifyWorker.Pipeline.Aws.Glue;
 using SpotifyWorker.Pipeline.Aws.Http;
 using SpotifyWorker.Pipeline.Aws.S3;
+using SpotifyWorker.Pipeline.Costs;
 using SpotifyWorker.Pipeline.Orchestration;
 using SpotifyWorker.Pipeline.Storage;
 
@@ -30,7 +31,7 @@ public static class AwsServiceCollectionExtensions
         // Tests (and callers with their own credentials) register AWSCredentials first; otherwise the SDK's chain:
         // environment, profile, web identity, ECS task role, EC2 instance profile. Session tokens included.
         services.TryAddSingleton<AWSCredentials>(_ => DefaultAWSCredentialsIdentityResolver.GetCredentials());
-        services.TryAddSingleton<IAmazonS3>(sp => CreateS3Client(sp.GetRequiredService<IOptions<AwsOptions>>().Value, sp.GetRequiredService<AWSCredentials>()));
+        services.TryAddSingleton<IAmazonS3>(sp => CreateS3Client(sp.GetRequiredService<IOptions<AwsOptions>>().Value, sp.GetRequiredService<AWSCredentials>(), sp.GetRequiredService<UsageMeter>()));
         // A connection pool of its own (not a bare HttpClient registration another feature might also make);
         // attempt and total timeouts are the retry policy's, so the client itself never times out.
         services.TryAddSingleton(_ => new AwsHttpTransport(new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = Timeout.InfiniteTimeSpan }));
@@ -59,8 +60,9 @@ public static class AwsServiceCollectionExtensions
     /// <summary>
     /// An S3 client with the SDK's standard retry mode. Against an endpoint override (moto, LocalStack) checksums
     /// are only sent where S3 requires them, since emulators do not all accept the SDK's default trailing checksums.
+    /// With a meter, every request it sends (retries included) is counted for the run's cost.
     /// </summary>
-    public static AmazonS3Client CreateS3Client(AwsOptions options, AWSCredentials credentials)
+    public static AmazonS3Client CreateS3Client(AwsOptions options, AWSCredentials credentials, UsageMeter? meter = null)
     {
         var region = AwsRegion.Resolve(options) ?? throw new InvalidOperationException("Pipeline:Aws:Region is not set and AWS_REGION is empty");
         var config = new AmazonS3Config
@@ -71,6 +73,7 @@ public static class AwsServiceCollectionExtensions
             MaxErrorRetry = options.Retry.MaxAttempts - 1,
             Timeout = options.Retry.AttemptTimeout,
         };
+        if (meter is not null) config.HttpClientFactory = new CountingS3HttpClientFactory(meter);
         if (!string.IsNullOrWhiteSpace(options.ServiceUrl))
         {
             config.ServiceURL = options.ServiceUrl;

@@ -16,16 +16,16 @@ internal static class DirtyFiles
     /// <summary>Enough rows that half of the compressed file ends inside the deflate stream.</summary>
     private const int TruncatedRows = 300;
 
-    public static IEnumerable<FileJob> Jobs(IReadOnlyDictionary<Entity, IRowSource> sources, int drop, string rawPrefix)
+    public static IEnumerable<FileJob> Jobs(IReadOnlyDictionary<Entity, IRowSource> sources, int drop, string rawPrefix, RawLayout layout)
     {
         var artists = sources[Entity.Artists];
         var albums = sources[Entity.Albums];
         var tracks = sources[Entity.Tracks];
 
-        yield return Job(rawPrefix, Entity.Artists, drop, 2, gzip: false, null, "UTF-8 byte order mark before the header",
+        yield return Job(rawPrefix, layout, Entity.Artists, drop, 2, gzip: false, null, "UTF-8 byte order mark before the header",
             stream => Rows(new CsvFormat(Bom: true), stream, artists, drop, CopiedRows, altered: false));
 
-        yield return Job(rawPrefix, Entity.Artists, drop, 3, gzip: false, RejectCode.InvalidUtf8, "ISO-8859-1 bytes (é is the single byte 0xE9)",
+        yield return Job(rawPrefix, layout, Entity.Artists, drop, 3, gzip: false, RejectCode.InvalidUtf8, "ISO-8859-1 bytes (é is the single byte 0xE9)",
             stream => new CsvFormat(Encoding: Encoding.Latin1).Write(stream, KaggleLayout.Artists, csv =>
             {
                 foreach (var row in artists.Delivered(drop, CopiedRows, altered: true))
@@ -35,9 +35,9 @@ internal static class DirtyFiles
                 }
             }));
 
-        yield return Job(rawPrefix, Entity.Albums, drop, 2, gzip: false, null, "empty file (0 bytes, no header)", _ => 0);
+        yield return Job(rawPrefix, layout, Entity.Albums, drop, 2, gzip: false, null, "empty file (0 bytes, no header)", _ => 0);
 
-        yield return Job(rawPrefix, Entity.Albums, drop, 3, gzip: true, RejectCode.BadGzip, "gzip stream cut off at half its length",
+        yield return Job(rawPrefix, layout, Entity.Albums, drop, 3, gzip: true, RejectCode.BadGzip, "gzip stream cut off at half its length",
             stream =>
             {
                 var rows = Rows(new CsvFormat(Gzip: true), stream, albums, drop, TruncatedRows, altered: true);
@@ -45,13 +45,13 @@ internal static class DirtyFiles
                 return rows;
             });
 
-        yield return Job(rawPrefix, Entity.Tracks, drop, 2, gzip: false, null, "CRLF line endings",
+        yield return Job(rawPrefix, layout, Entity.Tracks, drop, 2, gzip: false, null, "CRLF line endings",
             stream => Rows(new CsvFormat(NewLine: "\r\n"), stream, tracks, drop, CopiedRows, altered: false));
 
-        yield return Job(rawPrefix, Entity.Tracks, drop, 3, gzip: false, null, "header only, no data rows",
+        yield return Job(rawPrefix, layout, Entity.Tracks, drop, 3, gzip: false, null, "header only, no data rows",
             stream => new CsvFormat().Write(stream, KaggleLayout.Tracks, _ => { }));
 
-        yield return Job(rawPrefix, Entity.Tracks, drop, 4, gzip: false, RejectCode.MissingColumns, "required column 'explicit' missing from the header",
+        yield return Job(rawPrefix, layout, Entity.Tracks, drop, 4, gzip: false, RejectCode.MissingColumns, "required column 'explicit' missing from the header",
             stream => new CsvFormat().Write(stream, KaggleLayout.Tracks.Take(2).ToArray(), csv =>
             {
                 foreach (var row in tracks.Delivered(drop, CopiedRows, altered: true)) csv.WriteRecord(row[..2]);
@@ -65,9 +65,9 @@ internal static class DirtyFiles
         });
 
     /// <param name="write">Writes the bytes; returns the data rows written.</param>
-    private static FileJob Job(string rawPrefix, Entity entity, int drop, int part, bool gzip, RejectCode? reason, string description, Func<Stream, long> write)
+    private static FileJob Job(string rawPrefix, RawLayout layout, Entity entity, int drop, int part, bool gzip, RejectCode? reason, string description, Func<Stream, long> write)
     {
-        var key = FileJob.KeyFor(rawPrefix, entity, drop, part, gzip);
+        var key = FileJob.KeyFor(rawPrefix, entity, drop, part, gzip, layout);
         return new FileJob(key, entity, drop, (stream, _) =>
         {
             var rows = write(stream);

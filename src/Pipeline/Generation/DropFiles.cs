@@ -6,9 +6,10 @@ internal static class DropFiles
     /// <summary>Clean rows between a stale twin and the row that supersedes it.</summary>
     private const int TwinDistance = 25;
 
-    public static FileJob Job(IRowSource source, int drop, int drops, string rawPrefix, bool gzip, bool dirty)
+    public static FileJob Job(IRowSource source, int drop, GenerationOptions options, string rawPrefix)
     {
-        var key = FileJob.KeyFor(rawPrefix, source.Entity, drop, 1, gzip);
+        var (drops, gzip, dirty) = (options.Drops, options.Gzip, options.Dirty);
+        var key = FileJob.KeyFor(rawPrefix, source.Entity, drop, 1, gzip, options.Layout);
         return new FileJob(key, source.Entity, drop, (destination, cancellationToken) =>
         {
             // Dirty rows go into drop 1, which exists for every drop count. A file with no clean row to spoil

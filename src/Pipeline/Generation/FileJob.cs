@@ -1,3 +1,4 @@
+using System.Globalization;
 using SpotifyWorker.Pipeline.Storage;
 using SpotifyWorker.Pipeline.Transform;
 
@@ -10,12 +11,21 @@ internal sealed record FileContent(long Rows, IReadOnlyList<InjectedRow> Injecte
 internal sealed record FileJob(string Key, Entity Entity, int Drop, Func<Stream, CancellationToken, FileContent> Write)
 {
     /// <summary>
-    /// <c>&lt;prefix&gt;&lt;entity&gt;/drop-NNNN/&lt;entity&gt;-NNNN.csv[.gz]</c>: zero-padded, so that key order is
-    /// drop order and, within a drop, part order ("the later file by key wins").
+    /// <see cref="RawLayout.EntityFolders"/>: <c>&lt;prefix&gt;&lt;entity&gt;/drop-NNNN/&lt;entity&gt;-NNNN.csv[.gz]</c>;
+    /// <see cref="RawLayout.Kaggle"/>: <c>&lt;prefix&gt;&lt;Kaggle name&gt;[_dropNNNN[_partNNNN]].csv[.gz]</c>. Both zero-padded,
+    /// so that, within an entity, key order is drop order and then part order ("the later file by key wins").
     /// </summary>
-    public static string KeyFor(string rawPrefix, Entity entity, int drop, int part, bool gzip) =>
-        string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"{rawPrefix}{entity.Name()}/drop-{drop:D4}/{entity.Name()}-{part:D4}.csv{(gzip ? ".gz" : "")}");
+    public static string KeyFor(string rawPrefix, Entity entity, int drop, int part, bool gzip, RawLayout layout)
+    {
+        var extension = gzip ? ".csv.gz" : ".csv";
+        if (layout == RawLayout.EntityFolders)
+        {
+            return string.Create(CultureInfo.InvariantCulture, $"{rawPrefix}{entity.Name()}/drop-{drop:D4}/{entity.Name()}-{part:D4}{extension}");
+        }
+        // "name.csv" sorts before "name_drop...": '.' is below '_'.
+        var suffix = drop == 1 && part == 1 ? "" : string.Create(CultureInfo.InvariantCulture, $"_drop{drop:D4}") + (part > 1 ? string.Create(CultureInfo.InvariantCulture, $"_part{part:D4}") : "");
+        return rawPrefix + KaggleLayout.FileStem(entity) + suffix + extension;
+    }
 
     /// <summary>
     /// Writes the file to a temp file and puts that: memory stays flat whatever the file's size, and the

@@ -28,6 +28,9 @@ public sealed record GenerationOptions
     /// <summary>Writes the data files as .csv.gz.</summary>
     public bool Gzip { get; init; }
 
+    /// <summary>Entity folders (the default) or the Kaggle file names at the raw root.</summary>
+    public RawLayout Layout { get; init; } = RawLayout.EntityFolders;
+
     /// <summary>Where files are staged before they are put to the store; the system temp folder when null.</summary>
     public string? TempDirectory { get; init; }
 

@@ -2,7 +2,7 @@ using SpotifyWorker.Pipeline.Transform;
 
 namespace SpotifyWorker.Pipeline.Generation;
 
-/// <summary>Header columns of the Kaggle "Spotify Dataset 2023" files, in the order the generator writes them.</summary>
+/// <summary>Header columns and file names of the Kaggle "Spotify Dataset 2023" files, as the generator writes them.</summary>
 public static class KaggleLayout
 {
     public const int GenreColumns = 7;
@@ -25,6 +25,15 @@ public static class KaggleLayout
         Entity.Artists => Artists,
         Entity.Albums => Albums,
         Entity.Tracks => Tracks,
+        _ => throw new ArgumentOutOfRangeException(nameof(entity), entity, null),
+    };
+
+    /// <summary>The name of the entity's file in the Kaggle download, without .csv (the albums file has a hyphen there).</summary>
+    public static string FileStem(Entity entity) => entity switch
+    {
+        Entity.Artists => "spotify_artist_data_2023",
+        Entity.Albums => "spotify-albums_data_2023",
+        Entity.Tracks => "spotify_tracks_data_2023",
         _ => throw new ArgumentOutOfRangeException(nameof(entity), entity, null),
     };
 

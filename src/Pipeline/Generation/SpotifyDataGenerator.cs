@@ -37,9 +37,9 @@ public static class SpotifyDataGenerator
         var jobs = new List<FileJob>();
         for (var drop = 1; drop <= options.Drops; drop++)
         {
-            jobs.AddRange(sources.Values.Select(source => DropFiles.Job(source, drop, options.Drops, rawPrefix, options.Gzip, options.Dirty)));
+            jobs.AddRange(sources.Values.Select(source => DropFiles.Job(source, drop, options, rawPrefix)));
         }
-        if (options.Dirty) jobs.AddRange(DirtyFiles.Jobs(sources, options.Drops, rawPrefix));
+        if (options.Dirty) jobs.AddRange(DirtyFiles.Jobs(sources, options.Drops, rawPrefix, options.Layout));
 
         var written = new ConcurrentBag<(GeneratedFile File, FileContent Content)>();
         var parallel = new ParallelOptions

@@ -7,6 +7,9 @@ namespace SpotifyWorker.Pipeline.Orchestration;
 /// <summary>A raw object the manifest has not seen in this version.</summary>
 public sealed record NewFile(ObjectInfo Object, Entity Entity);
 
+/// <summary>A raw object that is not an input, and why (listed by <c>plan</c> and in the run's warning).</summary>
+public sealed record NotInput(ObjectInfo Object, string Reason);
+
 /// <summary>
 /// Splits the new raw files, in key order, into batches under the caps. Key order is what makes incremental
 /// runs equal a full refresh: a file later in key order wins within a batch, and it also lands in the same or
@@ -39,16 +42,17 @@ public static class BatchPlanner
         [.. batch.Select((f, i) => new BatchFile(f.Object.Key, f.Object.ETag, f.Object.Size, f.Object.LastModified, f.Entity, i + 1))];
 
     /// <summary>Raw objects under the prefix whose (key, ETag) is not in the manifest, and the objects that are not inputs at all.</summary>
-    public static async Task<(IReadOnlyList<NewFile> New, IReadOnlyList<string> Ignored)> ScanAsync(
+    public static async Task<(IReadOnlyList<NewFile> New, IReadOnlyList<NotInput> Ignored)> ScanAsync(
         IObjectStore raw, string rawPrefix, ManifestState state, CancellationToken cancellationToken)
     {
         var found = new List<NewFile>();
-        var ignored = new List<string>();
+        var ignored = new List<NotInput>();
         await foreach (var info in raw.ListAsync(rawPrefix, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            if (!RawKeys.TryGetEntity(rawPrefix, info.Key, out var entity))
+            var kind = RawKeys.Classify(rawPrefix, info.Key);
+            if (kind.Entity is not { } entity)
             {
-                ignored.Add(info.Key);
+                ignored.Add(new NotInput(info, kind.Reason!));
                 continue;
             }
             if (!state.Contains(info.Key, info.ETag)) found.Add(new NewFile(info, entity));

@@ -23,7 +23,7 @@ public sealed class PipelineOptions
     [Required(AllowEmptyStrings = false)]
     public string Lake { get; set; } = "./data/lake";
 
-    /// <summary>Prefix under which raw drops land, followed by the entity folder. Default <c>raw/</c>.</summary>
+    /// <summary>Prefix under which raw drops land, in entity folders or under names that say the entity (<see cref="Transform.RawKeys"/>). Default <c>raw/</c>.</summary>
     [Required(AllowEmptyStrings = false)]
     [RegularExpression("^([^/].*/)?$", ErrorMessage = "must be empty or end with '/' and not start with '/', like raw/")]
     public string RawPrefix { get; set; } = "raw/";

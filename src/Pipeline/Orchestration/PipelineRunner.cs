@@ -32,8 +32,10 @@ public sealed partial class PipelineRunner(
 {
     public const string RefreshMarkerKey = "_pipeline/refresh.json";
 
-    public static string NewRunId(TimeProvider time) =>
-        time.GetUtcNow().ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..6];
+    public static string NewRunId(TimeProvider time) => RunIdTime(time.GetUtcNow()) + "-" + Guid.NewGuid().ToString("N")[..6];
+
+    /// <summary>The start-time part of run ids, which makes their key order time order.</summary>
+    public static string RunIdTime(DateTimeOffset time) => time.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
 
     /// <summary>What a run would do, without writing anything (the <c>plan</c> verb).</summary>
     public async Task<RunPlan> PlanAsync(CancellationToken cancellationToken)
@@ -61,7 +63,7 @@ public sealed partial class PipelineRunner(
             await TimedAsync(steps, "cleanup", () => garbage.CollectAsync(loaded, cancellationToken)).ConfigureAwait(false);
             var (found, ignoredKeys) = await TimedAsync(steps, "scan", () => BatchPlanner.ScanAsync(stores.Raw, pipeline.Value.RawPrefix, loaded, cancellationToken)).ConfigureAwait(false);
             ignored = ignoredKeys.Count;
-            if (ignored > 0) LogIgnored(ignored, pipeline.Value.RawPrefix, ignoredKeys[0]);
+            if (ignored > 0) LogIgnored(ignored, pipeline.Value.RawPrefix, ListNotInputs(ignoredKeys));
 
             var plan = BatchPlanner.Plan(found, batching.Value);
             foreach (var batch in plan)
@@ -251,8 +253,16 @@ public sealed partial class PipelineRunner(
 
     private sealed record RefreshMarker(long Seq, DateTimeOffset RefreshedAt);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored {Count} objects under {RawPrefix} that are not <entity>/*.csv or *.csv.gz inputs (first: {Example})")]
-    private partial void LogIgnored(int count, string rawPrefix, string example);
+    /// <summary>Each ignored object with its reason, the first few only: the warning repeats every run, <c>plan</c> lists all.</summary>
+    private static string ListNotInputs(IReadOnlyList<NotInput> ignored)
+    {
+        const int Shown = 10;
+        var listed = string.Join("; ", ignored.Take(Shown).Select(n => $"{n.Object.Key} ({n.Reason})"));
+        return ignored.Count > Shown ? $"{listed}; and {ignored.Count - Shown} more (plan lists them all)" : listed;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ignored {Count} objects under {RawPrefix} that are not inputs: {NotInputs}")]
+    private partial void LogIgnored(int count, string rawPrefix, string notInputs);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Batch {Seq}: transforming {Files} raw files ({Bytes} bytes)")]
     private partial void LogBatchStarted(long seq, int files, long bytes);
@@ -277,4 +287,4 @@ public sealed partial class PipelineRunner(
 public sealed record PlannedBatch(long Seq, IReadOnlyList<NewFile> Files);
 
 /// <summary>The dry run's answer.</summary>
-public sealed record RunPlan(long CommittedSeq, IReadOnlyList<PlannedBatch> Batches, IReadOnlyList<string> Ignored);
+public sealed record RunPlan(long CommittedSeq, IReadOnlyList<PlannedBatch> Batches, IReadOnlyList<NotInput> Ignored);

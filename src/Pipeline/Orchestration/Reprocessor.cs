@@ -12,7 +12,7 @@ public sealed record ReprocessResult(long CommitSeq, long FromBatch, int RawFile
 /// <c>reprocess</c>: makes the raw files of batch N and later new again, so the next run processes them under
 /// today's rules (after a validation fix, say). It is one commit like any other: it forgets those file versions,
 /// removes their silver and quarantine files and every gold file; the next batch finds gold empty and rebuilds
-/// it from all silver. Then the engine forgets its own incremental state (Glue job bookmarks). Runs under the lease.
+/// it from all silver. Then the engine forgets its own incremental state, if it keeps any. Runs under the lease.
 /// </summary>
 public sealed partial class Reprocessor(
     LakeStores stores,

@@ -25,6 +25,26 @@ public sealed partial class RunHistory(LakeStores stores, ILogger<RunHistory> lo
         }
     }
 
+    /// <summary>
+    /// The runs started at or after <paramref name="since"/>, oldest first. Keys sort by start time, so the
+    /// listing starts right there; the small objects are read a few at a time.
+    /// </summary>
+    public async Task<IReadOnlyList<RunSummary>> ReadSinceAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var startAfter = Prefix + PipelineRunner.RunIdTime(since.AddSeconds(-1));
+        var keys = new List<string>();
+        await foreach (var info in stores.Lake.ListAsync(Prefix, startAfter, cancellationToken).ConfigureAwait(false))
+        {
+            keys.Add(info.Key);
+        }
+        var runs = new RunSummary[keys.Count];
+        await Parallel.ForEachAsync(
+            Enumerable.Range(0, keys.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
+            async (i, ct) => runs[i] = await stores.Lake.ReadJsonAsync<RunSummary>(keys[i], ct).ConfigureAwait(false)).ConfigureAwait(false);
+        return [.. runs.Where(r => r.StartedAt >= since)];
+    }
+
     /// <summary>The newest <paramref name="count"/> runs, newest first.</summary>
     public async Task<IReadOnlyList<RunSummary>> ReadRecentAsync(int count, CancellationToken cancellationToken)
     {

@@ -1,3 +1,5 @@
+using SpotifyWorker.Pipeline.Costs;
+
 namespace SpotifyWorker.Pipeline.Orchestration;
 
 public enum RunOutcome
@@ -29,7 +31,10 @@ public sealed record BatchSummary(
     double TransformSeconds,
     double CommitSeconds);
 
-/// <summary>What one run did: the content of the one summary event per run.</summary>
+/// <summary>
+/// What one run did: the content of the one summary event per run. <see cref="Cost"/> is null in records
+/// written before runs were priced.
+/// </summary>
 public sealed record RunSummary(
     string RunId,
     RunOutcome Outcome,
@@ -41,7 +46,8 @@ public sealed record RunSummary(
     IReadOnlyDictionary<string, double> StepSeconds,
     int IgnoredObjects,
     DateTimeOffset? NewestRawFileTime,
-    string? Error = null)
+    string? Error = null,
+    RunCost? Cost = null)
 {
     public int FilesProcessed => Batches.Sum(b => b.Files - b.FilesQuarantined);
     public int FilesQuarantined => Batches.Sum(b => b.FilesQuarantined);

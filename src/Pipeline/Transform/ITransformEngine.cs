@@ -12,8 +12,8 @@ public interface ITransformEngine
     Task<BatchOutput> ExecuteAsync(BatchWork work, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Forgets any incremental state the engine keeps on its own side (Glue job bookmarks), for <c>reprocess</c>;
-    /// the manifest stays the authority on what was processed.
+    /// Forgets any incremental state the engine keeps on its own side, for <c>reprocess</c>; neither engine keeps
+    /// any today (Glue job bookmarks are off), the manifest is the authority on what was processed.
     /// </summary>
     Task ResetAsync(CancellationToken cancellationToken);
 }

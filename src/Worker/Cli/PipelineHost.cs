@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -22,7 +23,11 @@ namespace SpotifyWorker.Worker.Cli;
 /// </summary>
 public static class PipelineHost
 {
-    public static IHost Build(ParseResult parse, bool logToStdout = false, Action<HostApplicationBuilder>? configure = null, bool showProgress = false)
+    /// <param name="emitMetrics">
+    /// Whether a run writes its CloudWatch EMF line to the verb's standard output (where CloudWatch Logs reads it from
+    /// the container); off for <c>demo</c>, whose output is read by a person.
+    /// </param>
+    public static IHost Build(ParseResult parse, bool logToStdout = false, Action<HostApplicationBuilder>? configure = null, bool showProgress = false, bool emitMetrics = true)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
@@ -44,6 +49,8 @@ public static class PipelineHost
             .WriteTo.Console(Formatter(parse.GetValue(GlobalOptions.LogFormat)), standardErrorFromLevel: logToStdout ? null : LogEventLevel.Verbose));
 
         builder.Services.AddPipeline(builder.Configuration);
+        var metricsOutput = emitMetrics ? parse.InvocationConfiguration.Output : TextWriter.Null;
+        builder.Services.Replace(ServiceDescriptor.Singleton(sp => new EmfMetrics(metricsOutput, sp.GetRequiredService<TimeProvider>())));
         configure?.Invoke(builder);
         IHost? host = null;
         try

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SpotifyWorker.Pipeline.Aws.Athena;
+using SpotifyWorker.Pipeline.Costs;
 using SpotifyWorker.Pipeline.Manifest;
 using SpotifyWorker.Pipeline.Query;
 using SpotifyWorker.Pipeline.Tests.Aws.Support;
@@ -15,7 +16,7 @@ public sealed class AthenaQueryEngineTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static AthenaQueryEngine Engine(string endpoint, int pageSize = 1000) =>
-        new(new MotoAws(endpoint).Athena, Options.Create(new MotoAws(endpoint).Options), TimeProvider.System, NullLogger<AthenaQueryEngine>.Instance) { PageSize = pageSize };
+        new(new MotoAws(endpoint).Athena, Options.Create(new MotoAws(endpoint).Options), new UsageMeter(), TimeProvider.System, NullLogger<AthenaQueryEngine>.Instance) { PageSize = pageSize };
 
     private static ResultSet Page(params string?[][] rows) => new(
         [.. rows.Select(r => new Row([.. r.Select(v => new Datum(v))]))],

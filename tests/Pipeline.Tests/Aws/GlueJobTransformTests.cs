@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SpotifyWorker.Pipeline.Aws;
 using SpotifyWorker.Pipeline.Aws.Glue;
+using SpotifyWorker.Pipeline.Costs;
 using SpotifyWorker.Pipeline.Aws.Http;
 using SpotifyWorker.Pipeline.Manifest;
 using SpotifyWorker.Pipeline.Orchestration;
@@ -14,7 +15,7 @@ using Xunit;
 
 namespace SpotifyWorker.Pipeline.Tests.Aws;
 
-/// <summary>The Glue transform against a stub Glue endpoint: arguments, failures, bookmark reset.</summary>
+/// <summary>The Glue transform against a stub Glue endpoint: arguments, failures and what a failed run leaves.</summary>
 public sealed class GlueJobTransformTests : IDisposable
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
@@ -33,6 +34,7 @@ public sealed class GlueJobTransformTests : IDisposable
         Options.Create(options),
         Options.Create(new PipelineOptions()),
         NoFaults.Instance,
+        new UsageMeter(),
         TimeProvider.System,
         NullLogger<GlueJobTransform>.Instance);
 
@@ -77,7 +79,7 @@ public sealed class GlueJobTransformTests : IDisposable
         Assert.Equal("""["raw/tracks/drop-0001/tracks.csv","raw/tracks/drop-0002/tracks.csv"]""", args["--raw_keys"]);
         Assert.Equal(("spotify-raw", "raw/", "spotify-lake"), (args["--raw_bucket"], args["--raw_prefix"], args["--lake_bucket"]));
         Assert.False(args.ContainsKey("--lake_prefix"));
-        Assert.Equal("job-bookmark-enable", args["--job-bookmark-option"]);
+        Assert.Equal("job-bookmark-disable", args["--job-bookmark-option"]);
         Assert.Equal("AES256", args["--server_side_encryption"]);
         Assert.Matches("^_pipeline/jobs/00000000000000000003-[0-9a-f]{12}/output.json$", args["--output_key"]);
         Assert.NotNull(await _lake.HeadAsync(args["--committed_state"], Ct));
@@ -129,33 +131,39 @@ public sealed class GlueJobTransformTests : IDisposable
     }
 
     [Fact]
-    public async Task ResetAsync_Always_CallsResetJobBookmarkSignedForGlue()
+    public async Task ResetAsync_BookmarksOff_CallsNoGlueOperation()
     {
-        await using var stub = new AwsJsonStub(_ => (200, new ResetJobBookmarkResponse(new JobBookmarkEntry(MotoAws.JobName, 1, 0, 0, null, "{}"))));
+        await using var stub = StartsAndEnds(Run(JobRunState.Failed));
 
         await Transform(stub.Url).ResetAsync(Ct);
 
-        var request = Assert.Single(stub.Requests);
-        Assert.Equal("AWSGlue.ResetJobBookmark", request.Target);
-        Assert.Equal(MotoAws.JobName, request.Body.GetProperty("JobName").GetString());
-        Assert.Equal("application/x-amz-json-1.1", request.Headers["Content-Type"]);
-        Assert.Matches(@"^AWS4-HMAC-SHA256 Credential=testing/\d{8}/us-east-1/glue/aws4_request, SignedHeaders=content-type;host;x-amz-date;x-amz-target, Signature=[0-9a-f]{64}$", request.Headers["Authorization"]);
+        Assert.Empty(stub.Requests);
     }
 
     [Fact]
-    public async Task ResetAsync_AgainstMoto_SurfacesMotosMissingOperationAfterBoundedRetries()
+    public async Task ExecuteAsync_FailedRunPublishedFiles_DeletesThemButNothingElse()
     {
-        // moto 5.2.1 does not implement ResetJobBookmark and answers 500; the real call is made and fails visibly.
-        await using var moto = new MotoServer();
-        await moto.InitializeAsync();
-        var aws = new MotoAws(moto.Url, configure: o => o.Retry.MaxAttempts = 2);
-        await aws.ProvisionAsync(Ct);
+        // A run that died after copying gold: its copies are in gold/, where Athena reads them, and no commit will name them.
+        string[] published = ["silver/tracks/batch=3/part-a.parquet", "gold/spotify_tracks/release_year=2020/part-b.parquet"];
+        const string committed = "gold/spotify_tracks/release_year=2020/part-committed.parquet";
+        foreach (var key in published.Append(committed)) await _lake.PutAsync(key, new MemoryStream([1]), Ct);
+        await using var stub = new AwsJsonStub(r =>
+        {
+            if (r.Target == "AWSGlue.GetJobRuns") return (200, new GetJobRunsResponse([], null));
+            if (r.Target != "AWSGlue.StartJobRun") return (200, new GetJobRunResponse(Run(JobRunState.Timeout)));
+            // The job writes publishing.json into the folder of the --output_key the worker passed, before its first copy.
+            var output = r.Body.GetProperty("Arguments").GetProperty("--output_key").GetString()!;
+            using var document = GlueJobJson.Serialize(new GluePublishing([.. published, "quarantine/tracks/batch=3/part-never-copied.parquet"]));
+            _lake.PutAsync(output[..(output.LastIndexOf('/') + 1)] + GlueJobArguments.PublishingDocument, document, Ct).GetAwaiter().GetResult();
+            return (200, new StartJobRunResponse("jr_1"));
+        });
 
-        var e = await Assert.ThrowsAsync<AwsRetriesExhaustedException>(() => Transform(aws.Glue, aws.Options).ResetAsync(Ct));
+        await Assert.ThrowsAsync<GlueJobRunFailedException>(() => Transform(stub.Url).ExecuteAsync(Work(1, new RecordingLease()), Ct));
 
-        Assert.Equal(System.Net.HttpStatusCode.InternalServerError, ((AwsServiceException)e.InnerException!).StatusCode);
-        Assert.Contains("AWSGlue.ResetJobBookmark", e.Message, StringComparison.Ordinal);
+        Assert.All(published, key => Assert.Null(_lake.HeadAsync(key, Ct).GetAwaiter().GetResult()));
+        Assert.NotNull(await _lake.HeadAsync(committed, Ct));
     }
+
     private static JobRun SucceededWithoutResult() => Run(JobRunState.Succeeded) with
     {
         Arguments = new Dictionary<string, string> { [GlueJobArguments.OutputKey] = GlueJobArguments.JobPrefix(3, "gone") + "output.json" },

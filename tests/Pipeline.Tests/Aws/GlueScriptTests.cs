@@ -1,50 +1,30 @@
-using System.Diagnostics;
-using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using SpotifyWorker.Pipeline.Transform;
-using SpotifyWorker.Pipeline.Transform.Csv;
 using SpotifyWorker.Pipeline.Tests.TestSupport;
+using SpotifyWorker.Pipeline.Tests.Transform;
 using Xunit;
 
 namespace SpotifyWorker.Pipeline.Tests.Aws;
 
 /// <summary>
 /// deploy/glue/spotify_etl.py cannot run here (no Spark), so what can be checked without it is: it compiles, it names
-/// exactly the shared SQL files in DuckDbTransform's order, and its structural staging agrees with RawFileStager.
+/// exactly the shared SQL files in DuckDbTransform's order and sets what Spark needs; its staging is compared with
+/// RawFileStager in GlueStagingTests.
 /// </summary>
 public sealed partial class GlueScriptTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static string RepoRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "SpotifyWorker.sln"))) directory = directory.Parent;
-        return directory?.FullName ?? throw new InvalidOperationException("SpotifyWorker.sln not found above " + AppContext.BaseDirectory);
-    }
+    private static string RepoRoot() => Deploy.RepoFiles.Root;
 
     private static string Script => Path.Combine(RepoRoot(), "deploy", "glue", "spotify_etl.py");
 
     private static async Task<string> PythonAsync(string code, string? stdin = null)
     {
-        var start = new ProcessStartInfo("python3", ["-c", code])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(Script)!,
-        };
-        start.Environment["PYTHONDONTWRITEBYTECODE"] = "1"; // no __pycache__ in the source tree
-        using var process = Process.Start(start)!;
-        await process.StandardInput.WriteAsync(stdin ?? "");
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync(Ct);
-        var error = process.StandardError.ReadToEndAsync(Ct);
-        await process.WaitForExitAsync(Ct);
-        Assert.True(process.ExitCode == 0, $"python3 exited {process.ExitCode}: {await error}");
-        return await output;
+        var run = await ToolRun.RunAsync("python3", ["-c", code], stdin, Path.GetDirectoryName(Script)!, "the Glue job script tests", Ct);
+        Assert.True(run.ExitCode == 0, $"python3 exited {run.ExitCode}: {run.Error}");
+        return run.Output;
     }
 
     [Fact]
@@ -91,59 +71,106 @@ public sealed partial class GlueScriptTests
         Assert.Equal(declared, schema);
     }
 
-    private static byte[] Gzip(string text)
+    // Finding 1: Spark 3.5 throws SparkUpgradeException writing a date before 1582 unless the rebase mode is CORRECTED.
+    [Fact]
+    public async Task GlueScript_ConfigureSpark_WritesDatesBefore1582AsTheyAre()
     {
-        using var buffer = new MemoryStream();
-        using (var gzip = new System.IO.Compression.GZipStream(buffer, System.IO.Compression.CompressionLevel.Optimal)) gzip.Write(Encoding.UTF8.GetBytes(text));
-        return buffer.ToArray();
+        var settings = JsonSerializer.Deserialize<Dictionary<string, string>>(await PythonAsync(
+            """
+            import json, spotify_etl
+            class Conf:
+                values = {}
+                def set(self, name, value): self.values[name] = value
+            class Spark:
+                conf = Conf()
+            spotify_etl.configure_spark(Spark())
+            print(json.dumps(Spark.conf.values))
+            """))!;
+
+        Assert.Equal("CORRECTED", settings["spark.sql.parquet.datetimeRebaseModeInWrite"]);
+        Assert.Equal("CORRECTED", settings["spark.sql.parquet.int96RebaseModeInWrite"]);
+        Assert.Equal("CORRECTED", settings["spark.sql.parquet.datetimeRebaseModeInRead"]);
     }
+
+    // Findings 3 and 5: gold is copied last, with the managed (multipart) copy, and a failed copy removes every copy made.
+    [Fact]
+    public async Task GlueScript_Publish_CopiesGoldLastAndRemovesAllCopiesWhenOneFails()
+    {
+        var result = JsonDocument.Parse(await PythonFileAsync(Path.Combine(RepoRoot(), "tests", "Pipeline.Tests", "Aws", "Support", "glue_publish_check.py"))).RootElement;
+
+        Assert.EndsWith("part-g.parquet", result.GetProperty("copies").EnumerateArray().Last().GetString(), StringComparison.Ordinal);
+        Assert.Equal(3, result.GetProperty("copies").GetArrayLength());
+        Assert.Empty(result.GetProperty("copy_object_calls").EnumerateArray());
+        Assert.Equal("AES256", result.GetProperty("encrypted").GetString());
+        Assert.Equal(3, result.GetProperty("publishing").GetProperty("keys").GetArrayLength());
+        Assert.True(result.GetProperty("raised").GetBoolean());
+        Assert.Empty(result.GetProperty("left_after_failure").EnumerateArray());
+    }
+
+    // Finding 4: delete_objects reports per-key failures (AccessDenied) in its answer, not as an exception.
+    [Fact]
+    public async Task GlueScript_LakeDelete_PerKeyErrors_Raise()
+    {
+        var message = await PythonAsync(
+            """
+            import spotify_etl
+            class S3:
+                def delete_objects(self, Bucket, Delete):
+                    return {"Errors": [{"Key": o["Key"], "Code": "AccessDenied", "Message": "Access Denied"} for o in Delete["Objects"]]}
+            try:
+                spotify_etl.Lake(S3(), "lake", "p/", {}).delete(["_pipeline/jobs/1-a/staging/x"])
+                print("no error")
+            except RuntimeError as e:
+                print(e)
+            """);
+
+        Assert.Contains("p/_pipeline/jobs/1-a/staging/x (AccessDenied: Access Denied)", message, StringComparison.Ordinal);
+    }
+
+    // The staging loop must not run on the driver: main() hands the files to Spark, one partition per file.
+    [Fact]
+    public async Task GlueScript_Staging_RunsOneSparkTaskPerRawFile()
+    {
+        var result = await PythonAsync(
+            """
+            import json, spotify_etl
+            calls = {}
+            class Rdd:
+                def __init__(self, items): self.items = items
+                def mapPartitions(self, f):
+                    calls["partitions"] = [list(f(iter([i]))) for i in self.items]
+                    return self
+                def collect(self): return [r for p in calls["partitions"] for r in p]
+            class Sc:
+                def parallelize(self, items, slices):
+                    calls["slices"] = slices
+                    return Rdd(items)
+            spotify_etl.stage_partition = lambda job, it: ({"ordinal": o, "key": k} for o, k in it)
+            results = spotify_etl.stage_on_executors(Sc(), {}, ["raw/tracks/b.csv", "raw/albums/a.csv"])
+            print(json.dumps({"slices": calls["slices"], "ordinals": [r["ordinal"] for r in results]}))
+            """);
+
+        Assert.Equal("""{"slices": 2, "ordinals": [1, 2]}""", result.Trim());
+    }
+
+    private static async Task<string> PythonFileAsync(string path) =>
+        await PythonAsync($"import runpy, sys; sys.argv = [{JsonSerializer.Serialize(path)}, '.']; runpy.run_path(sys.argv[0], run_name='__main__')");
 
     [GeneratedRegex("""SqlScripts\.Transform\((?:"(?<literal>[a-z_]+)"|"validate_" \+ name)\)""")]
     private static partial Regex SqlCall();
 
-    public static TheoryData<string, string, byte[]> StagingCases => new()
+    [Fact]
+    public async Task GlueScript_EntityOf_AgreesWithRawKeysOnEveryCase()
     {
-        { "clean with CRLF and BOM", "tracks", Encoding.UTF8.GetBytes("\uFEFFid,track_popularity,explicit\r\nt1,5,true\r\nt2,6,false\r\n") },
-        { "columns in any order, extra columns, blank lines", "tracks", Encoding.UTF8.GetBytes("explicit,extra,id,track_popularity\n\ntrue,x,t1,5\n\nfalse,y,t2,6\n") },
-        { "quoted commas, doubled quotes and a line break inside quotes", "tracks", Encoding.UTF8.GetBytes("id,track_popularity,explicit\n\"t,1\",5,true\n\"t\"\"2\",6,\"fal\nse\"\nt3,7,true\n") },
-        { "wrong field counts", "tracks", Encoding.UTF8.GetBytes("id,track_popularity,explicit\nt1,5\nt2,6,true,extra\nt3,7,true\n") },
-        { "text after a closing quote", "tracks", Encoding.UTF8.GetBytes("id,track_popularity,explicit\n\"t1\"x,5,true\nt2,6,true\n") },
-        { "quote never closed", "tracks", Encoding.UTF8.GetBytes("id,track_popularity,explicit\nt1,5,true\n\"t2,6,true\nt3,7,false\n") },
-        { "missing required column", "tracks", Encoding.UTF8.GetBytes("id,explicit\nt1,true\n") },
-        { "duplicate required column", "tracks", Encoding.UTF8.GetBytes("id,id,track_popularity,explicit\nt1,t1,5,true\n") },
-        { "a quote inside an unquoted field is data", "artists", Encoding.UTF8.GetBytes("id,name,artist_popularity,followers,genre_0,genre_1,genre_2,genre_3,genre_4,genre_5,genre_6\na1,5'10\" Band,3,4,pop,,,,,,\n") },
-        { "not UTF-8 (Latin-1)", "tracks", [.. "id,track_popularity,explicit\nt1,5,true\n"u8, .. "caf"u8, 0xE9, .. ",6,true\n"u8] },
-        { "truncated gzip", "tracks", Gzip("id,track_popularity,explicit\nt1,5,true\n")[..20] },
-        { "gzip", "tracks", Gzip("id,track_popularity,explicit\nt1,5,true\nt2,x\n") },
-    };
+        // The worker plans with RawKeys and the job stages with entity_of: one rule, so they must agree key for key.
+        var keys = RawKeysTests.Cases.Select(c => c.Data.Item1).ToList();
+        var answers = JsonSerializer.Deserialize<List<string?>>(await PythonAsync(
+            "import json, sys, spotify_etl; print(json.dumps([spotify_etl.entity_of('raw/', k) for k in json.load(sys.stdin)]))",
+            JsonSerializer.Serialize(keys)))!;
 
-    [Theory]
-    [MemberData(nameof(StagingCases))]
-    public async Task GlueScript_StructuralStaging_AgreesWithRawFileStager(string name, string entityName, byte[] bytes)
-    {
-        var gzip = name.Contains("gzip", StringComparison.Ordinal);
-        Entities.TryParse(entityName, out var entity);
-
-        var csharp = RawFileStager.Stage(new MemoryStream(bytes), gzip, entity, 1, new MemoryStream(), Ct);
-        var python = JsonDocument.Parse(await PythonAsync(
-            """
-            import base64, json, sys, spotify_etl
-            request = json.load(sys.stdin)
-            try:
-                rows, staged, rejects = spotify_etl.stage_records(base64.b64decode(request["data"]), request["gzip"], request["entity"])
-                print(json.dumps({"rows": rows, "staged": len(staged), "rejects": [[l, r] for l, _, r, _ in rejects], "error": None}))
-            except spotify_etl.FileRefused as e:
-                print(json.dumps({"rows": 0, "staged": 0, "rejects": [], "error": e.reason}))
-            """,
-            JsonSerializer.Serialize(new { data = Convert.ToBase64String(bytes), entity = entityName, gzip }))).RootElement;
-
-        Assert.Equal(csharp.FileError?.Reason.Split(':')[0], python.GetProperty("error").GetString()?.Split(':')[0]);
-        // The detail of these two is worded by each side's library (header listing, zlib's message); the code is what counts.
-        if (csharp.FileError?.Code is not (RejectCode.MissingColumns or RejectCode.BadGzip)) Assert.Equal(csharp.FileError?.Reason, python.GetProperty("error").GetString());
-        Assert.Equal(csharp.RowsRead, python.GetProperty("rows").GetInt64());
-        Assert.Equal(csharp.RowsStaged, python.GetProperty("staged").GetInt64());
-        Assert.Equal(
-            csharp.Rejects.Select(r => $"{r.Line}: {r.Reason}"),
-            python.GetProperty("rejects").EnumerateArray().Select(r => $"{r[0].GetInt64()}: {r[1].GetString()}"));
+        var expected = keys.Select(k => RawKeys.Classify("raw/", k).Entity?.Name()).ToList();
+        Assert.Equal(expected, answers);
+        Assert.Contains(null, answers);
+        Assert.Equal(3, answers.OfType<string>().Distinct().Count());
     }
 }

@@ -7,6 +7,7 @@ using Serilog.Core;
 using Serilog.Events;
 using Serilog.Extensions.Logging;
 using Serilog.Formatting.Compact;
+using SpotifyWorker.Pipeline.Costs;
 using SpotifyWorker.Pipeline.Orchestration;
 using SpotifyWorker.Pipeline.Tests.TestSupport;
 using Xunit;
@@ -64,6 +65,9 @@ public sealed partial class SummaryEventFilterTests
             new LeaseManager(lake.Stores, Options.Create(new LeaseOptions()), lake.Time, NullLogger<LeaseManager>.Instance),
             new RunHistory(lake.Stores, NullLogger<RunHistory>.Instance),
             new EmfMetrics(TextWriter.Null, lake.Time),
+            new UsageMeter(),
+            new CostCalculator(Options.Create(new CostOptions())),
+            Options.Create(new PipelineOptions()),
             lake.Time,
             factory.CreateLogger<RunCoordinator>());
 

@@ -98,6 +98,15 @@ public sealed class TemplateIamTests
         Assert.Equal(["""{"Fn::Sub":"${LakeBucket.Arn}/${LakePrefix}_pipeline/jobs/*"}"""], pipelineWrites);
     }
 
+    [Fact]
+    public void GlueJobRole_JobFolder_MayDeleteAndAbortItsScratch()
+    {
+        // Spark's committer removes its _temporary files under the job folder's staging/, and the job deletes its
+        // staged CSVs and abandons multipart uploads there: without these, the write or the clean-up fails.
+        Assert.Equal(["s3:AbortMultipartUpload", "s3:DeleteObject", "s3:PutObject"], Assert.Single(Allows, s => s.Owner == "GlueJobRole" && s.Sid == "WriteJobFolder").Actions.Order(StringComparer.Ordinal));
+        Assert.Equal(["${LakeBucket.Arn}/${LakePrefix}_pipeline/jobs/*"], SubResources("GlueJobRole", "WriteJobFolder"));
+    }
+
     private static IReadOnlyList<string> SubResources(string role, string sid)
     {
         var statement = Assert.Single(Allows, s => s.Owner == role && s.Sid == sid);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using SpotifyWorker.Pipeline.Aws.Glue;
 using SpotifyWorker.Pipeline.Manifest;
 using Xunit;
 
@@ -73,14 +74,14 @@ public sealed class TemplateServiceTests
     }
 
     [Fact]
-    public void GlueJob_Guards_OneRunAtATimeWithTimeoutAndBookmarks()
+    public void GlueJob_Guards_OneRunAtATimeWithTimeoutAndBookmarksOff()
     {
         var job = Template.Properties(Template.Single("AWS::Glue::Job"));
 
         Assert.Equal("5.0", CfnTemplate.Str(job["GlueVersion"]));
         Assert.Equal("1", CfnTemplate.Str(job["ExecutionProperty"]?["MaxConcurrentRuns"]));
         Assert.NotNull(job["Timeout"]);
-        Assert.Equal("job-bookmark-enable", CfnTemplate.Str(job["DefaultArguments"]?["--job-bookmark-option"]));
+        Assert.Equal(GlueJobArguments.BookmarkDisabled, CfnTemplate.Str(job["DefaultArguments"]?["--job-bookmark-option"]));
         Assert.NotNull(job["DefaultArguments"]?["--sql_prefix"]);
     }
 

@@ -48,6 +48,29 @@ public class GeneratorLayoutTests
     }
 
     [Fact]
+    public async Task GenerateAsync_KaggleLayout_KaggleFileNamesAtRawRootInDropOrder()
+    {
+        using var lake = await GeneratedLake.CreateAsync(Small with { Drops = 3, Dirty = true, Layout = RawLayout.Kaggle });
+
+        var keys = lake.Report.Files.Select(f => f.Key).ToList();
+
+        Assert.Equal(keys.Order(StringComparer.Ordinal), keys);
+        Assert.Equal(
+            ["raw/spotify-albums_data_2023.csv", "raw/spotify_artist_data_2023.csv", "raw/spotify_tracks_data_2023.csv"],
+            lake.Report.Files.Where(f => f.Drop == 1).Select(f => f.Key));
+        Assert.All(lake.Report.Files, f =>
+        {
+            Assert.Matches($"^raw/{KaggleLayout.FileStem(f.Entity)}(_drop{f.Drop:D4}(_part\\d{{4}})?)?\\.csv(\\.gz)?$", f.Key);
+            Assert.Equal(f.Entity, RawKeys.Classify("raw/", f.Key).Entity);
+        });
+        foreach (var entity in Entities.All)
+        {
+            var drops = lake.Report.Files.Where(f => f.Entity == entity).Select(f => f.Drop).ToList();
+            Assert.Equal(drops.Order(), drops);
+        }
+    }
+
+    [Fact]
     public async Task GenerateAsync_AlbumRows_HaveWellFormedRealisticValues()
     {
         using var lake = await GeneratedLake.CreateAsync(Small);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Time.Testing;
+using SpotifyWorker.Pipeline.Costs;
 using SpotifyWorker.Pipeline.Orchestration;
 using Xunit;
 
@@ -23,7 +24,9 @@ public sealed class EmfMetricsTests
         Assert.Equal("SpotifyWorker", directive.GetProperty("Namespace").GetString());
         Assert.Equal(time.GetUtcNow().ToUnixTimeMilliseconds(), root.GetProperty("_aws").GetProperty("Timestamp").GetInt64());
         var names = directive.GetProperty("Metrics").EnumerateArray().Select(m => m.GetProperty("Name").GetString()).ToList();
-        Assert.Equal(["FilesProcessed", "FilesQuarantined", "RowsRead", "RowsRejected", "GoldRows", "PartitionsRewritten", "DurationSeconds", "DataFreshnessSeconds", "RunFailed"], names);
+        Assert.Equal(["FilesProcessed", "FilesQuarantined", "RowsRead", "RowsRejected", "GoldRows", "PartitionsRewritten", "DurationSeconds", "DataFreshnessSeconds", "RunFailed",
+            "GlueDpuSeconds", "AthenaBytesScanned", "S3Requests", "BytesWritten", "EstimatedCostUsd"], names);
+        Assert.Equal(EmfMetrics.MetricNames, names.Select(n => n!).ToList());
         foreach (var name in names) Assert.True(root.TryGetProperty(name!, out _), $"metric {name} has a value");
         Assert.Equal(3, root.GetProperty("FilesProcessed").GetInt32());
         Assert.Equal(1, root.GetProperty("FilesQuarantined").GetInt32());
@@ -31,5 +34,29 @@ public sealed class EmfMetricsTests
         Assert.Equal(2, root.GetProperty("PartitionsRewritten").GetInt32());
         Assert.Equal(5 * 3600, root.GetProperty("DataFreshnessSeconds").GetDouble());
         Assert.Equal(0, root.GetProperty("RunFailed").GetInt32());
+        // No cost recorded: the figures are the local ones, and the line says which backend they are for.
+        Assert.Equal("local", root.GetProperty("Backend").GetString());
+        Assert.Equal(0, root.GetProperty("EstimatedCostUsd").GetDecimal());
+    }
+
+    [Fact]
+    public void Format_AwsRunCost_CarriesTheFiguresAndTheBackend()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 25, 2, 0, 0, TimeSpan.Zero));
+        var cost = new RunCost(RunCost.AwsBackend, "us-east-1", 246, 10L << 20, 321, 4096, 0.03m, 0.00005m, 0.0012m, 0.0004m);
+        var summary = new RunSummary("run-2", RunOutcome.Failed, time.GetUtcNow().AddSeconds(-60), time.GetUtcNow(), 0, [], 0, new Dictionary<string, double>(), 0, null, "boom", cost);
+
+        using var json = JsonDocument.Parse(new EmfMetrics(TextWriter.Null, time).Format(summary));
+        var root = json.RootElement;
+
+        Assert.Equal("aws", root.GetProperty("Backend").GetString());
+        Assert.Equal("us-east-1", root.GetProperty("PriceRegion").GetString());
+        Assert.Equal(246, root.GetProperty("GlueDpuSeconds").GetDouble());
+        Assert.Equal(10L << 20, root.GetProperty("AthenaBytesScanned").GetInt64());
+        Assert.Equal(321, root.GetProperty("S3Requests").GetInt64());
+        Assert.Equal(4096, root.GetProperty("BytesWritten").GetInt64());
+        Assert.Equal(0.03165m, root.GetProperty("EstimatedCostUsd").GetDecimal());
+        Assert.Equal(1, root.GetProperty("RunFailed").GetInt32());
+        Assert.False(root.TryGetProperty("DataFreshnessSeconds", out _));
     }
 }

@@ -31,10 +31,39 @@ public sealed class ReportChartPrimitiveTests
     }
 
     [Theory]
+    [InlineData(new double[] { 0, 0, 1, 1, 1 }, new double[] { 0, 1 })]
+    [InlineData(new double[] { 0, 3, 2 }, new double[] { 0, 1, 2, 3 })]
+    [InlineData(new double[] { 12 }, new double[] { 0, 2, 4, 6, 8, 10, 12 })]
+    [InlineData(new double[] { 1084 }, new double[] { 0, 250, 500, 750, 1000, 1250 })]
+    public void AxisScale_CountAxis_WholeNumberTicks(double[] values, double[] expected)
+    {
+        Assert.Equal(expected, new Axis("Rows rejected", ValueFormat.Integer).Scale(values, 200, 0).Ticks());
+    }
+
+    public static TheoryData<ValueFormat> Formats() => new(Enum.GetValues<ValueFormat>());
+
+    [Theory]
+    [MemberData(nameof(Formats))]
+    public void AxisScale_AnyRange_EveryTickLabelDifferent(ValueFormat format)
+    {
+        double[] highs = [.. Enumerable.Range(1, 300).Select(i => (double)i), 0.003, 0.02, 0.37, 0.9, 1.5, 2.5, 7.5, 999, 1234, 9_999, 12_000, 12_500, 24_000, 99_999, 123_456, 999_999, 9_985_237, 12_500_000];
+        foreach (var high in highs)
+        {
+            var ticks = new Axis("y", format).Scale([0, high], 200, 0).Ticks().ToList();
+            var labels = ticks.Select(t => format.Format(t)).ToList();
+
+            Assert.True(labels.Distinct().Count() == labels.Count, $"{format} over 0..{high}: ticks {string.Join(", ", ticks)} read {string.Join(", ", labels)}");
+            Assert.True(ticks[^1] >= high, $"{format} over 0..{high} ends at {ticks[^1]}");
+            if (format.Resolution() == 1) Assert.All(ticks, t => Assert.Equal(Math.Round(t), t));
+        }
+    }
+
+    [Theory]
     [InlineData(ValueFormat.Integer, 12345.4, "12,345")]
     [InlineData(ValueFormat.Compact, 9_985_237, "9.99M")]
     [InlineData(ValueFormat.Compact, 850_400, "850k")]
     [InlineData(ValueFormat.Compact, 2500, "2.5k")]
+    [InlineData(ValueFormat.Compact, 12_500, "12.5k")]
     [InlineData(ValueFormat.Decimal, 44.09, "44.1")]
     [InlineData(ValueFormat.Percent, 0.5854, "58.5%")]
     [InlineData(ValueFormat.Percent, 0.0935, "9.4%")]

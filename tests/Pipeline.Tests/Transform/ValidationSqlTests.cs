@@ -34,6 +34,8 @@ public sealed class ValidationSqlTests : IDisposable
     [InlineData("21-01-01")]
     [InlineData("last year")]
     [InlineData("2021-07-09T00:00:00")]
+    [InlineData("\"2020-01-01\n\"")]
+    [InlineData("\u00a02020-01-01")]
     public async Task ReleaseDate_Invalid_RejectedAsBadDate(string raw)
     {
         await _lake.PutAsync("raw/albums/d/a.csv", File(AlbumHeader, Album("t1", "a1", raw)));
@@ -60,6 +62,9 @@ public sealed class ValidationSqlTests : IDisposable
     [InlineData("4e2")]
     [InlineData("99999999999")]
     [InlineData("12x")]
+    [InlineData("\u00a014")]
+    [InlineData("14\u00a0")]
+    [InlineData("\t14")]
     public async Task Integer_Invalid_RejectedAsBadNumber(string raw)
     {
         await _lake.PutAsync("raw/tracks/d/t.csv", $"{TrackHeader}\nt1,{raw},false\n");
@@ -78,6 +83,38 @@ public sealed class ValidationSqlTests : IDisposable
         await _lake.RunOkAsync();
 
         Assert.Equal([expected], await _lake.RowsAsync(Tables.Silver(Pipeline.Transform.Entity.Tracks), "explicit"));
+    }
+
+    // Spark's trim strips only the ASCII space and Java's $ matches before a final line break, so the SQL trims
+    // spaces explicitly and compares whole matches; DuckDB must give the outcome Spark gives.
+    [Fact]
+    public async Task Integer_EndingInLineBreak_RejectedAsBadNumber()
+    {
+        await _lake.PutAsync("raw/tracks/d/t.csv", $"{TrackHeader}\nt1,\"13\n\",false\n");
+        await _lake.RunOkAsync();
+
+        Assert.StartsWith("raw/tracks/d/t.csv | 2 | bad_number: track_popularity \"13\n\" is not an integer", Assert.Single(await _lake.QuarantineAsync()), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Id_NoBreakSpace_IsAnIdNotAnEmptyKey()
+    {
+        await _lake.PutAsync("raw/tracks/d/t.csv", $"{TrackHeader}\n\u00a0,1, true \n");
+        await _lake.RunOkAsync();
+
+        Assert.Empty(await _lake.QuarantineAsync());
+        Assert.Equal(["\u00a0 | True"], await _lake.RowsAsync(Tables.Silver(Pipeline.Transform.Entity.Tracks), "id, explicit"));
+    }
+
+    [Fact]
+    public async Task ReleaseDate_Year1200_ReachesGold()
+    {
+        await _lake.PutAsync("raw/artists/d/a.csv", $"{ArtistHeader}\na1,Ana,1,[],2,rock,,,,,,\n");
+        await _lake.PutAsync("raw/albums/d/a.csv", File(AlbumHeader, Album("t1", "a1", "1200-06-15")));
+        await _lake.PutAsync("raw/tracks/d/t.csv", $"{TrackHeader}\nt1,1,false\n");
+        await _lake.RunOkAsync();
+
+        Assert.Equal(["1200 | 1200-06-15"], await _lake.RowsAsync(Tables.Gold, "release_year, release_date"));
     }
 
     [Fact]

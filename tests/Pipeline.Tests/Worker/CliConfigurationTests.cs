@@ -11,7 +11,7 @@ public sealed class CliConfigurationTests : IDisposable
 
     public void Dispose() => _lake.Dispose();
 
-    private Task<(int Code, string Output, string Error)> RunAsync(params string[] args) => Cli.RunAsync([.. args, "--lake", _lake.Path]);
+    private Task<(int Code, string Output, string Error)> RunAsync(params string[] args) => WorkerCliRun.RunAsync(_lake.Path, args);
 
     [Theory]
     [InlineData("--Pipeline:Batch:MaxFiles=0", "Pipeline:Batch:MaxFiles = '0'")]
@@ -20,6 +20,7 @@ public sealed class CliConfigurationTests : IDisposable
     [InlineData("--Pipeline:Lease:RenewInterval=00:20:00", "Pipeline:Lease:RenewInterval = '00:20:00'")]
     [InlineData("--Pipeline:DuckDb:MemoryLimit=lots", "Pipeline:DuckDb:MemoryLimit = 'lots'")]
     [InlineData("--Pipeline:Health:MaxAge=00:00:01", "Pipeline:Health:MaxAge = '00:00:01'")]
+    [InlineData("--Pipeline:Cost:GlueDpuHourUsd=-1", "Pipeline:Cost:GlueDpuHourUsd = '-1'")]
     [InlineData("--Pipeline:Backend=azure", "'azure' at 'Pipeline:Backend'")]
     [InlineData("--Pipeline:Manifest:CheckpointInterval=ten", "'ten' at 'Pipeline:Manifest:CheckpointInterval'")]
     public async Task Run_InvalidSetting_Exits2NamingKeyAndValue(string setting, string expected)

@@ -14,7 +14,7 @@ public sealed class LeaseVerbTests : IDisposable
 
     public void Dispose() => _lake.Dispose();
 
-    private Task<(int Code, string Output, string Error)> RunAsync(params string[] args) => Cli.RunAsync([.. args, "--lake", _lake.Path]);
+    private Task<(int Code, string Output, string Error)> RunAsync(params string[] args) => WorkerCliRun.RunAsync(_lake.Path, args);
 
     [Theory]
     [InlineData("run-once")]

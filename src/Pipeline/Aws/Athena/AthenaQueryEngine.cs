@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SpotifyWorker.Pipeline.Aws.Http;
+using SpotifyWorker.Pipeline.Costs;
 using SpotifyWorker.Pipeline.DuckDb;
 using SpotifyWorker.Pipeline.Manifest;
 using SpotifyWorker.Pipeline.Query;
@@ -16,6 +17,7 @@ namespace SpotifyWorker.Pipeline.Aws.Athena;
 public sealed partial class AthenaQueryEngine(
     IAthenaClient athena,
     IOptions<AwsOptions> options,
+    UsageMeter usage,
     TimeProvider time,
     ILogger<AthenaQueryEngine> logger) : IQueryEngine, IDataScanMeter
 {
@@ -96,8 +98,10 @@ public sealed partial class AthenaQueryEngine(
                 switch (execution.Status?.State)
                 {
                     case QueryExecutionState.Succeeded:
+                        Record(execution);
                         return execution;
                     case QueryExecutionState.Failed or QueryExecutionState.Cancelled:
+                        Record(execution);
                         throw new AthenaQueryFailedException(id, execution.Status.State, execution.Status.AthenaError?.ErrorMessage ?? execution.Status.StateChangeReason);
                 }
                 if (backoff.Expired)
@@ -112,6 +116,13 @@ public sealed partial class AthenaQueryEngine(
             await StopQuietlyAsync(id).ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>Athena bills what a query scanned, also when it is cancelled; DDL statements and failed queries are free.</summary>
+    private void Record(QueryExecution execution)
+    {
+        var billed = execution.Status?.State != QueryExecutionState.Failed && execution.StatementType != "DDL";
+        usage.RecordAthenaQuery(new AthenaQueryUsage(execution.QueryExecutionId, execution.Statistics?.DataScannedInBytes ?? 0, billed));
     }
 
     private async Task StopQuietlyAsync(string id)

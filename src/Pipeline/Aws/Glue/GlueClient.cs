@@ -12,7 +12,6 @@ public interface IGlueClient
     Task<StartJobRunResponse> StartJobRunAsync(StartJobRunRequest request, CancellationToken cancellationToken);
     Task<GetJobRunResponse> GetJobRunAsync(GetJobRunRequest request, CancellationToken cancellationToken);
     Task<GetJobRunsResponse> GetJobRunsAsync(GetJobRunsRequest request, CancellationToken cancellationToken);
-    Task<ResetJobBookmarkResponse> ResetJobBookmarkAsync(ResetJobBookmarkRequest request, CancellationToken cancellationToken);
     Task<StartCrawlerResponse> StartCrawlerAsync(StartCrawlerRequest request, CancellationToken cancellationToken);
     Task<GetCrawlerResponse> GetCrawlerAsync(GetCrawlerRequest request, CancellationToken cancellationToken);
     Task<GetTableResponse> GetTableAsync(GetTableRequest request, CancellationToken cancellationToken);
@@ -31,9 +30,6 @@ public sealed class GlueClient(AwsJsonClient json) : IGlueClient
 
     public Task<GetJobRunsResponse> GetJobRunsAsync(GetJobRunsRequest request, CancellationToken cancellationToken) =>
         json.SendAsync<GetJobRunsRequest, GetJobRunsResponse>("GetJobRuns", request, cancellationToken);
-
-    public Task<ResetJobBookmarkResponse> ResetJobBookmarkAsync(ResetJobBookmarkRequest request, CancellationToken cancellationToken) =>
-        json.SendAsync<ResetJobBookmarkRequest, ResetJobBookmarkResponse>("ResetJobBookmark", request, cancellationToken);
 
     public Task<StartCrawlerResponse> StartCrawlerAsync(StartCrawlerRequest request, CancellationToken cancellationToken) =>
         json.SendAsync<StartCrawlerRequest, StartCrawlerResponse>("StartCrawler", request, cancellationToken);
@@ -115,17 +111,12 @@ public sealed record JobRun
     public DateTimeOffset? StartedOn { get; init; }
     public DateTimeOffset? CompletedOn { get; init; }
     public int? ExecutionTime { get; init; }
+    public double? DPUSeconds { get; init; }
+    public double? MaxCapacity { get; init; }
+    public int? NumberOfWorkers { get; init; }
+    public string? WorkerType { get; init; }
+    public string? ExecutionClass { get; init; }
 }
-
-public sealed record ResetJobBookmarkRequest
-{
-    public required string JobName { get; init; }
-    public string? RunId { get; init; }
-}
-
-public sealed record ResetJobBookmarkResponse(JobBookmarkEntry? JobBookmarkEntry);
-
-public sealed record JobBookmarkEntry(string? JobName, int? Version, int? Run, int? Attempt, string? RunId, string? JobBookmark);
 
 public sealed record StartCrawlerRequest
 {

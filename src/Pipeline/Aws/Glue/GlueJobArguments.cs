@@ -26,7 +26,11 @@ public static class GlueJobArguments
     public const string ServerSideEncryption = "--server_side_encryption";
     public const string KmsKeyId = "--kms_key_id";
     public const string Bookmark = "--job-bookmark-option";
-    public const string BookmarkEnabled = "job-bookmark-enable";
+    /// <summary>Bookmarks track only DynamicFrame sources; the job reads with boto3 and spark.read, and the manifest chooses the files.</summary>
+    public const string BookmarkDisabled = "job-bookmark-disable";
+
+    /// <summary>The job's list of the final keys it is about to copy, next to its --output_key (spotify_etl.publish).</summary>
+    public const string PublishingDocument = "publishing.json";
 
     /// <summary>Longest --raw_keys value passed inline; longer lists go through a manifest object in the lake.</summary>
     public const int InlineKeysLimit = 8_000;

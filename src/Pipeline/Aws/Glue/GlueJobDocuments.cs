@@ -27,6 +27,9 @@ public sealed record GlueCommittedState(long Seq, IReadOnlyList<DataFile> Files)
 /// <summary><c>--raw_keys_manifest</c>: the batch's raw keys in ordinal order, when they are too many for a job argument.</summary>
 public sealed record GlueRawKeys(IReadOnlyList<string> RawKeys);
 
+/// <summary><c>publishing.json</c>: the final keys a run is about to copy its files to, written before the first copy.</summary>
+public sealed record GluePublishing(IReadOnlyList<string> Keys);
+
 /// <summary>What became of one raw file in the job (the job's half of <see cref="Transform.FileResult"/>).</summary>
 public sealed record GlueFileResult(string Key, long RowsRead, long RowsRejected, FileOutcome Outcome, string? Reason);
 

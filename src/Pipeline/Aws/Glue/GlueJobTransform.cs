@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SpotifyWorker.Pipeline.Aws.Http;
+using SpotifyWorker.Pipeline.Costs;
 using SpotifyWorker.Pipeline.Manifest;
 using SpotifyWorker.Pipeline.Orchestration;
 using SpotifyWorker.Pipeline.Storage;
@@ -24,6 +25,7 @@ public sealed partial class GlueJobTransform(
     IOptions<AwsOptions> options,
     IOptions<PipelineOptions> pipeline,
     IFaultInjector faults,
+    UsageMeter usage,
     TimeProvider time,
     ILogger<GlueJobTransform> logger) : ITransformEngine
 {
@@ -39,11 +41,16 @@ public sealed partial class GlueJobTransform(
         var run = await FindRunToAttachAsync(work, fingerprint, cancellationToken).ConfigureAwait(false)
             ?? await StartAsync(work, fingerprint, cancellationToken).ConfigureAwait(false);
         var finished = JobRunState.IsActive(run.JobRunState) ? await WaitAsync(run.Id, cancellationToken).ConfigureAwait(false) : run;
+        // A failed run is billed too; a run inherited from a dead predecessor is counted here, since nobody else did.
+        if (GlueJobUsage.Of(finished) is { } used) usage.RecordGlueRun(used);
+        else LogNoCapacity(finished.Id);
 
         // Finished either way: a successor must not re-attach to it (its files may be garbage-collected by then).
         await work.Lease.RecordJobRunAsync(null, work.Seq, cancellationToken).ConfigureAwait(false);
         if (finished.JobRunState != JobRunState.Succeeded)
         {
+            // Nobody commits a failed run, but its gold copies are in gold/ where Athena reads them: remove them now.
+            await DeleteOutputsOfFailedRunAsync(finished.Id, GlueJobArguments.Get(finished, GlueJobArguments.OutputKey) ?? GlueJobArguments.Get(run, GlueJobArguments.OutputKey), cancellationToken).ConfigureAwait(false);
             throw new GlueJobRunFailedException(JobName, finished.Id, finished.JobRunState ?? "(no state)", finished.ErrorMessage);
         }
         var outputKey = GlueJobArguments.Get(finished, GlueJobArguments.OutputKey)
@@ -63,17 +70,44 @@ public sealed partial class GlueJobTransform(
             throw new InvalidDataException($"Glue job run {finished.Id} of {JobName} SUCCEEDED but wrote no result to {stores.Lake.Describe(outputKey)}; is the job running deploy/glue/spotify_etl.py? Nothing of batch {work.Seq} is committed");
         }
         LogFinished(finished.Id, work.Seq, result.Added.Count, result.GoldRowsWritten, clock.Elapsed.TotalSeconds);
+        // The job's writes do not pass through the worker's S3 client; its result lists every file with its size.
+        usage.RecordBytesWritten(result.Added.Sum(f => f.Bytes));
         var output = GlueJobResults.ToBatchOutput(result, work, stores.Lake.Describe(outputKey));
         var steps = new Dictionary<string, double>(output.StepSeconds) { ["transform.glue_run"] = clock.Elapsed.TotalSeconds };
         // Another worker may have attached to this run (GetJobRuns, or the lease after a takeover) and be committing its files.
         return output with { StepSeconds = steps, OutputsExclusive = false };
     }
 
-    /// <summary>Resets the job's bookmark (for <c>reprocess</c>); the manifest stays the authority on what was processed.</summary>
-    public async Task ResetAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Nothing to reset for <c>reprocess</c>: job bookmarks are off (they track only DynamicFrame sources, and the
+    /// job reads with boto3 and spark.read); the manifest alone chooses the files of a batch.
+    /// </summary>
+    public Task ResetAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>
+    /// The files a failed run published (named in its <c>publishing.json</c> before the first copy). The job deletes
+    /// them itself when a copy fails; this covers a run that died, timed out or could not delete.
+    /// </summary>
+    private async Task DeleteOutputsOfFailedRunAsync(string runId, string? outputKey, CancellationToken cancellationToken)
     {
-        await glue.ResetJobBookmarkAsync(new ResetJobBookmarkRequest { JobName = JobName }, cancellationToken).ConfigureAwait(false);
-        LogBookmarkReset(JobName);
+        if (outputKey is null) return;
+        var publishingKey = outputKey[..(outputKey.LastIndexOf('/') + 1)] + GlueJobArguments.PublishingDocument;
+        if (await stores.Lake.HeadAsync(publishingKey, cancellationToken).ConfigureAwait(false) is null) return;
+        GluePublishing publishing;
+        await using (var stream = await stores.Lake.OpenReadAsync(publishingKey, cancellationToken).ConfigureAwait(false))
+        {
+            publishing = await JsonSerializer.DeserializeAsync<GluePublishing>(stream, GlueJobJson.Options, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidDataException($"{stores.Lake.Describe(publishingKey)} holds JSON null");
+        }
+        var deleted = 0;
+        foreach (var key in publishing.Keys)
+        {
+            // The run may have died before copying some of them.
+            if (await stores.Lake.HeadAsync(key, cancellationToken).ConfigureAwait(false) is null) continue;
+            await stores.Lake.DeleteAsync(key, cancellationToken).ConfigureAwait(false);
+            deleted++;
+        }
+        LogFailedRunOutputsDeleted(runId, deleted);
     }
 
     /// <summary>
@@ -169,7 +203,8 @@ public sealed partial class GlueJobTransform(
             [GlueJobArguments.OutputKey] = folder + "output.json",
             [GlueJobArguments.SqlPrefix] = $"s3://{Aws.LakeBucket}/{Aws.LakePrefix}{sqlFolder}",
             [GlueJobArguments.ServerSideEncryption] = Aws.ServerSideEncryption,
-            [GlueJobArguments.Bookmark] = GlueJobArguments.BookmarkEnabled,
+            // Explicitly off, also for a job created by hand with bookmarks on (see GlueJobArguments.BookmarkDisabled).
+            [GlueJobArguments.Bookmark] = GlueJobArguments.BookmarkDisabled,
         };
         if (Aws.KmsKeyId is not null) arguments[GlueJobArguments.KmsKeyId] = Aws.KmsKeyId;
         // Glue drops empty argument values, so an empty lake prefix is passed by leaving the argument out.
@@ -278,6 +313,9 @@ public sealed partial class GlueJobTransform(
     [LoggerMessage(Level = LogLevel.Information, Message = "Glue job run {RunId} finished batch {Seq}: {Files} files written, {GoldRows} gold rows, {Seconds:F1} s")]
     private partial void LogFinished(string runId, long seq, int files, long goldRows, double seconds);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Glue job bookmark of {JobName} reset")]
-    private partial void LogBookmarkReset(string jobName);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Glue job run {RunId} reports neither DPUSeconds nor its capacity; its DPU-seconds and cost are not in the run's figures")]
+    private partial void LogNoCapacity(string runId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Glue job run {RunId} failed; deleted the {Files} files it had published")]
+    private partial void LogFailedRunOutputsDeleted(string runId, int files);
 }

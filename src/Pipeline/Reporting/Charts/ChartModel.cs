@@ -34,11 +34,11 @@ public sealed record Axis(string Title, ValueFormat Format, double? Min = 0, dou
     /// <summary>The scale of this axis over <paramref name="values"/>: fixed where both bounds are given, nice otherwise.</summary>
     public LinearScale Scale(IEnumerable<double> values, double from, double to)
     {
-        if (Min is { } min && Max is { } max) return LinearScale.Fixed(min, max, from, to);
+        if (Min is { } min && Max is { } max) return LinearScale.Fixed(min, max, from, to, resolution: Format.Resolution());
         var list = values.Where(double.IsFinite).ToList();
         var low = Min ?? (list.Count == 0 ? 0 : list.Min());
         var high = Max ?? (list.Count == 0 ? 1 : list.Max());
-        return LinearScale.Nice(low, high, from, to, unit: Format == ValueFormat.Duration ? 60 : 1);
+        return LinearScale.Nice(low, high, from, to, unit: Format == ValueFormat.Duration ? 60 : 1, resolution: Format.Resolution());
     }
 }
 

@@ -27,20 +27,28 @@ public sealed class LinearScale
 
     /// <summary>A scale over <paramref name="low"/>..<paramref name="high"/> rounded out to about <paramref name="ticks"/> nice steps.</summary>
     /// <param name="unit">Steps are nice multiples of this (60 puts a duration axis in seconds on whole minutes).</param>
-    public static LinearScale Nice(double low, double high, double from, double to, int ticks = 5, double unit = 1)
+    /// <param name="resolution">
+    /// The smallest difference the axis labels show (1 for counts): steps are whole multiples of it, so that three
+    /// rejected rows get the ticks 0, 1, 2, 3 and never 0, 0.5, 1 labelled "0, 1, 1".
+    /// </param>
+    public static LinearScale Nice(double low, double high, double from, double to, int ticks = 5, double unit = 1, double resolution = 0)
     {
         if (!double.IsFinite(low) || !double.IsFinite(high)) (low, high) = (0, 1);
         if (high < low) (low, high) = (high, low);
         if (high == low) high = low + (low == 0 ? 1 : Math.Abs(low));
-        var step = NiceStep((high - low) / Math.Max(1, ticks) / unit) * unit;
+        var step = Resolved(NiceStep((high - low) / Math.Max(1, ticks) / unit) * unit, resolution);
         var min = Math.Floor(low / step) * step;
         var max = Math.Ceiling(high / step) * step;
         return new LinearScale(min, max, step, from, to);
     }
 
     /// <summary>A scale with a fixed domain (popularity 0..100, shares 0..1); ticks still on nice steps.</summary>
-    public static LinearScale Fixed(double min, double max, double from, double to, int ticks = 5) =>
-        new(min, max, NiceStep((max - min) / Math.Max(1, ticks)), from, to);
+    public static LinearScale Fixed(double min, double max, double from, double to, int ticks = 5, double resolution = 0) =>
+        new(min, max, Resolved(NiceStep((max - min) / Math.Max(1, ticks)), resolution), from, to);
+
+    /// <summary>The step as a whole multiple of the resolution: 0.2 becomes 1 and 2.5 becomes 2 on a count axis.</summary>
+    private static double Resolved(double step, double resolution) =>
+        resolution <= 0 ? step : Math.Max(1, Math.Floor(Math.Round(step / resolution, 9))) * resolution;
 
     public double Map(double value) => From + (value - Min) / (Max - Min) * (To - From);
 

@@ -33,6 +33,14 @@ public static class ValueFormats
         _ => value.ToString(CultureInfo.InvariantCulture),
     };
 
+    /// <summary>The smallest difference the format shows (at the small end of its range): an axis never steps finer.</summary>
+    public static double Resolution(this ValueFormat format) => format switch
+    {
+        ValueFormat.Decimal => 0.1,
+        ValueFormat.Percent => 0.001,
+        _ => 1,
+    };
+
     public static string Format(this ValueFormat format, double? value) => value is { } v ? format.Format(v) : "–";
 
     private static string Compact(double value)
@@ -42,7 +50,8 @@ public static class ValueFormats
         {
             >= 1e9 => (value / 1e9).ToString("0.##", CultureInfo.InvariantCulture) + "B",
             >= 1e6 => (value / 1e6).ToString("0.##", CultureInfo.InvariantCulture) + "M",
-            >= 1e4 => (value / 1e3).ToString("0", CultureInfo.InvariantCulture) + "k",
+            // Below 100k a tenth of a thousand still shows, so that an axis step of 2,500 reads 12.5k, not 13k.
+            >= 1e5 => (value / 1e3).ToString("0", CultureInfo.InvariantCulture) + "k",
             >= 1e3 => (value / 1e3).ToString("0.#", CultureInfo.InvariantCulture) + "k",
             _ => Math.Round(value).ToString("0", CultureInfo.InvariantCulture),
         };

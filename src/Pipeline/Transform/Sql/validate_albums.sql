@@ -22,17 +22,17 @@ SELECT
     d.album_id,
     d.artist_id,
     CASE
-        WHEN d.track_id IS NULL OR trim(d.track_id) = '' THEN 'empty_key: track_id is empty'
-        WHEN d.artist_id IS NULL OR trim(d.artist_id) = '' THEN 'empty_key: artist_id is empty'
-        WHEN d.track_number IS NOT NULL AND trim(d.track_number) <> '' AND d.track_number_v IS NULL
+        WHEN d.track_id IS NULL OR trim(BOTH ' ' FROM d.track_id) = '' THEN 'empty_key: track_id is empty'
+        WHEN d.artist_id IS NULL OR trim(BOTH ' ' FROM d.artist_id) = '' THEN 'empty_key: artist_id is empty'
+        WHEN d.track_number IS NOT NULL AND trim(BOTH ' ' FROM d.track_number) <> '' AND d.track_number_v IS NULL
             THEN concat('bad_number: track_number "', d.track_number, '" is not an integer')
-        WHEN d.duration_ms IS NOT NULL AND trim(d.duration_ms) <> '' AND d.duration_ms_v IS NULL
+        WHEN d.duration_ms IS NOT NULL AND trim(BOTH ' ' FROM d.duration_ms) <> '' AND d.duration_ms_v IS NULL
             THEN concat('bad_number: duration_ms "', d.duration_ms, '" is not an integer')
-        WHEN d.total_tracks IS NOT NULL AND trim(d.total_tracks) <> '' AND d.total_tracks_v IS NULL
+        WHEN d.total_tracks IS NOT NULL AND trim(BOTH ' ' FROM d.total_tracks) <> '' AND d.total_tracks_v IS NULL
             THEN concat('bad_number: total_tracks "', d.total_tracks, '" is not an integer')
-        WHEN d.album_popularity IS NOT NULL AND trim(d.album_popularity) <> '' AND d.album_popularity_v IS NULL
+        WHEN d.album_popularity IS NOT NULL AND trim(BOTH ' ' FROM d.album_popularity) <> '' AND d.album_popularity_v IS NULL
             THEN concat('bad_number: album_popularity "', d.album_popularity, '" is not an integer')
-        WHEN d.release_date IS NULL OR trim(d.release_date) = '' THEN 'bad_date: release_date is empty'
+        WHEN d.release_date IS NULL OR trim(BOTH ' ' FROM d.release_date) = '' THEN 'bad_date: release_date is empty'
         WHEN d.release_date_v IS NULL
             THEN concat('bad_date: release_date "', d.release_date, '" is not a valid YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DD HH:MM:SS UTC date')
     END AS _reject_reason
@@ -46,14 +46,26 @@ FROM (
         END AS release_date_v
     FROM (
         SELECT
-            r.*,
-            TRY_CAST(regexp_extract(trim(r.track_number), '^([+-]?[0-9]+)([.]0+)?$', 1) AS INT) AS track_number_v,
-            TRY_CAST(regexp_extract(trim(r.duration_ms), '^([+-]?[0-9]+)([.]0+)?$', 1) AS INT) AS duration_ms_v,
-            TRY_CAST(regexp_extract(trim(r.total_tracks), '^([+-]?[0-9]+)([.]0+)?$', 1) AS INT) AS total_tracks_v,
-            TRY_CAST(regexp_extract(trim(r.album_popularity), '^([+-]?[0-9]+)([.]0+)?$', 1) AS INT) AS album_popularity_v,
+            t.*,
+            TRY_CAST(CASE WHEN regexp_extract(t.track_number_t, '^([+-]?[0-9]+)([.]0+)?$', 0) = t.track_number_t THEN regexp_extract(t.track_number_t, '^([+-]?[0-9]+)([.]0+)?$', 1) END AS INT) AS track_number_v,
+            TRY_CAST(CASE WHEN regexp_extract(t.duration_ms_t, '^([+-]?[0-9]+)([.]0+)?$', 0) = t.duration_ms_t THEN regexp_extract(t.duration_ms_t, '^([+-]?[0-9]+)([.]0+)?$', 1) END AS INT) AS duration_ms_v,
+            TRY_CAST(CASE WHEN regexp_extract(t.total_tracks_t, '^([+-]?[0-9]+)([.]0+)?$', 0) = t.total_tracks_t THEN regexp_extract(t.total_tracks_t, '^([+-]?[0-9]+)([.]0+)?$', 1) END AS INT) AS total_tracks_v,
+            TRY_CAST(CASE WHEN regexp_extract(t.album_popularity_t, '^([+-]?[0-9]+)([.]0+)?$', 0) = t.album_popularity_t THEN regexp_extract(t.album_popularity_t, '^([+-]?[0-9]+)([.]0+)?$', 1) END AS INT) AS album_popularity_v,
             -- The whole value when it has one of the four forms, else ''; its length tells the precision. One regex, not one per part.
-            regexp_extract(trim(r.release_date), '^([0-9]{4}|[0-9]{4}-[0-9]{2}|[0-9]{4}-[0-9]{2}-[0-9]{2}( [0-9]{2}:[0-9]{2}:[0-9]{2}( UTC)?)?)$', 1) AS rd
-        FROM raw_albums r
+            CASE WHEN regexp_extract(t.release_date_t, '^([0-9]{4}|[0-9]{4}-[0-9]{2}|[0-9]{4}-[0-9]{2}-[0-9]{2}( [0-9]{2}:[0-9]{2}:[0-9]{2}( UTC)?)?)$', 0) = t.release_date_t
+                THEN regexp_extract(t.release_date_t, '^([0-9]{4}|[0-9]{4}-[0-9]{2}|[0-9]{4}-[0-9]{2}-[0-9]{2}( [0-9]{2}:[0-9]{2}:[0-9]{2}( UTC)?)?)$', 1) ELSE '' END AS rd
+        FROM (
+            -- Only the ASCII space is trimmed (Spark's trim strips nothing else), and a regex must match the whole
+            -- value: Java's $ also matches before a final line break, RE2's does not.
+            SELECT
+                r.*,
+                trim(BOTH ' ' FROM r.track_number) AS track_number_t,
+                trim(BOTH ' ' FROM r.duration_ms) AS duration_ms_t,
+                trim(BOTH ' ' FROM r.total_tracks) AS total_tracks_t,
+                trim(BOTH ' ' FROM r.album_popularity) AS album_popularity_t,
+                trim(BOTH ' ' FROM r.release_date) AS release_date_t
+            FROM raw_albums r
+        ) t
     ) p
 ) d
 JOIN batch_files f ON f._file_ord = d._file_ord

@@ -9,17 +9,24 @@ SELECT
     p.track_popularity_v AS track_popularity,
     p.explicit_v AS explicit,
     CASE
-        WHEN p.id IS NULL OR trim(p.id) = '' THEN 'empty_key: id is empty'
-        WHEN p.track_popularity IS NOT NULL AND trim(p.track_popularity) <> '' AND p.track_popularity_v IS NULL
+        WHEN p.id IS NULL OR trim(BOTH ' ' FROM p.id) = '' THEN 'empty_key: id is empty'
+        WHEN p.track_popularity IS NOT NULL AND trim(BOTH ' ' FROM p.track_popularity) <> '' AND p.track_popularity_v IS NULL
             THEN concat('bad_number: track_popularity "', p.track_popularity, '" is not an integer')
-        WHEN p.explicit IS NOT NULL AND trim(p.explicit) <> '' AND p.explicit_v IS NULL
+        WHEN p.explicit IS NOT NULL AND trim(BOTH ' ' FROM p.explicit) <> '' AND p.explicit_v IS NULL
             THEN concat('bad_boolean: explicit "', p.explicit, '" is not true or false')
     END AS _reject_reason
 FROM (
     SELECT
-        r.*,
-        TRY_CAST(regexp_extract(trim(r.track_popularity), '^([+-]?[0-9]+)([.]0+)?$', 1) AS INT) AS track_popularity_v,
-        CASE lower(trim(r.explicit)) WHEN 'true' THEN true WHEN 'false' THEN false END AS explicit_v
-    FROM raw_tracks r
+        p0.*,
+        TRY_CAST(CASE WHEN regexp_extract(p0.track_popularity_t, '^([+-]?[0-9]+)([.]0+)?$', 0) = p0.track_popularity_t THEN regexp_extract(p0.track_popularity_t, '^([+-]?[0-9]+)([.]0+)?$', 1) END AS INT) AS track_popularity_v,
+        CASE lower(p0.explicit_t) WHEN 'true' THEN true WHEN 'false' THEN false END AS explicit_v
+    FROM (
+        -- Only the ASCII space is trimmed and regexes match whole values (see validate_albums.sql).
+        SELECT
+            r.*,
+            trim(BOTH ' ' FROM r.track_popularity) AS track_popularity_t,
+            trim(BOTH ' ' FROM r.explicit) AS explicit_t
+        FROM raw_tracks r
+    ) p0
 ) p
 JOIN batch_files f ON f._file_ord = p._file_ord

@@ -22,10 +22,11 @@ public static class DemoCommand
 
     public static Command Create()
     {
-        var command = new Command("demo", "Generate about 5,000 tracks into an empty lake, run once, and show a few analytics views");
+        var layout = GenerateCommand.NewLayout();
+        var command = new Command("demo", "Generate about 5,000 tracks into an empty lake, run once, and show a few analytics views") { layout };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            using var host = PipelineHost.Build(parse, showProgress: true);
+            using var host = PipelineHost.Build(parse, showProgress: true, emitMetrics: false);
             var output = parse.InvocationConfiguration.Output;
             var stores = host.Services.GetRequiredService<LakeStores>();
             var hasRaw = await stores.Raw.ListAsync(stores.RawPrefix, cancellationToken: cancellationToken).AnyAsync(cancellationToken).ConfigureAwait(false);
@@ -35,7 +36,7 @@ public static class DemoCommand
             }
             else
             {
-                var report = await SpotifyDataGenerator.GenerateAsync(stores.Raw, stores.RawPrefix, new GenerationOptions { Scale = GenerationOptions.DemoScale, Drops = 2, Seed = 2023 }, cancellationToken).ConfigureAwait(false);
+                var report = await SpotifyDataGenerator.GenerateAsync(stores.Raw, stores.RawPrefix, new GenerationOptions { Scale = GenerationOptions.DemoScale, Drops = 2, Seed = 2023, Layout = GenerateCommand.LayoutOf(parse.GetValue(layout)) }, cancellationToken).ConfigureAwait(false);
                 GenerateCommand.Print(report, stores, output);
             }
 

@@ -17,7 +17,8 @@ public static class GenerateCommand
         var dirty = new Option<bool>("--dirty") { Description = "Add bad rows and bad files, each with its expected outcome in the report" };
         var gzip = new Option<bool>("--gzip") { Description = "Write .csv.gz files" };
         var report = new Option<string?>("--report") { Description = "Write the generation report (files, expected gold rows, injected defects) as JSON to this path" };
-        var command = new Command("generate", "Write synthetic Kaggle-format drops into the raw prefix of the lake") { scale, drops, seed, dirty, gzip, report };
+        var layout = NewLayout();
+        var command = new Command("generate", "Write synthetic Kaggle-format drops into the raw prefix of the lake") { scale, drops, seed, dirty, gzip, layout, report };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var options = new GenerationOptions
@@ -27,6 +28,7 @@ public static class GenerateCommand
                 Seed = parse.GetValue(seed),
                 Dirty = parse.GetValue(dirty),
                 Gzip = parse.GetValue(gzip),
+                Layout = LayoutOf(parse.GetValue(layout)),
             };
             try
             {
@@ -48,6 +50,20 @@ public static class GenerateCommand
         });
         return command;
     }
+
+    /// <summary><c>--layout folders|kaggle</c>, shared with <c>demo</c>.</summary>
+    public static Option<string> NewLayout()
+    {
+        var option = new Option<string>("--layout")
+        {
+            Description = "folders: <entity>/drop-NNNN/<entity>-NNNN.csv; kaggle: the Kaggle download's file names (spotify-albums_data_2023.csv, ...) at the raw root",
+            DefaultValueFactory = _ => "folders",
+        };
+        option.AcceptOnlyFromAmong("folders", "kaggle");
+        return option;
+    }
+
+    public static RawLayout LayoutOf(string? value) => value == "kaggle" ? RawLayout.Kaggle : RawLayout.EntityFolders;
 
     public static void Print(GenerationReport report, LakeStores stores, TextWriter output)
     {

@@ -17,13 +17,24 @@ public static class PlanCommand
             using var host = PipelineHost.Build(parse);
             var plan = await host.Services.GetRequiredService<PipelineRunner>().PlanAsync(cancellationToken).ConfigureAwait(false);
             var rows = plan.Batches
-                .SelectMany(b => b.Files.Select(f => new object?[] { b.Seq, f.Entity.ToString().ToLowerInvariant(), f.Object.Key, f.Object.Size, f.Object.LastModified }))
+                .SelectMany(b => b.Files.Select(f => new object?[] { b.Seq, f.Entity.ToString().ToLowerInvariant(), f.Object.Key, f.Object.Size, f.Object.LastModified, null }))
                 .ToList();
+            var notInputs = plan.Ignored.Select(n => new object?[] { null, null, n.Object.Key, n.Object.Size, n.Object.LastModified, n.Reason }).ToList();
             var output = parse.InvocationConfiguration.Output;
-            ResultWriter.Write(["batch", "entity", "key", "bytes", "last_modified"], rows, parse.GetValue(format)!, output);
-            if (parse.GetValue(format) == "table")
+            string[] columns = ["batch", "entity", "key", "bytes", "last_modified", "not_input_because"];
+            if (parse.GetValue(format) != "table")
             {
-                output.WriteLine($"{plan.Batches.Count} batch(es) after commit {plan.CommittedSeq}; {plan.Ignored.Count} object(s) under the raw prefix are not inputs");
+                // One row per raw object: machine readers get the ignored ones too, with an empty batch.
+                ResultWriter.Write(columns, [.. rows, .. notInputs], parse.GetValue(format)!, output);
+                return ExitCodes.Ok;
+            }
+            ResultWriter.Write(columns[..^1], [.. rows.Select(r => r[..^1])], "table", output);
+            output.WriteLine($"{plan.Batches.Count} batch(es) after commit {plan.CommittedSeq}; {plan.Ignored.Count} object(s) under the raw prefix are not inputs");
+            if (notInputs.Count > 0)
+            {
+                output.WriteLine();
+                output.WriteLine("Not inputs (left where they are, never read):");
+                ResultWriter.Write(["key", "bytes", "because"], [.. plan.Ignored.Select(n => new object?[] { n.Object.Key, n.Object.Size, n.Reason })], "table", output);
             }
             return ExitCodes.Ok;
         });

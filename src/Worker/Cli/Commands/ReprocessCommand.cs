@@ -4,7 +4,7 @@ using SpotifyWorker.Pipeline.Orchestration;
 
 namespace SpotifyWorker.Worker.Cli.Commands;
 
-/// <summary><c>reprocess --from &lt;batch&gt; | --all</c>: make processed raw files new again (and reset Glue bookmarks).</summary>
+/// <summary><c>reprocess --from &lt;batch&gt; | --all</c>: make processed raw files new again.</summary>
 public static class ReprocessCommand
 {
     public static Command Create()

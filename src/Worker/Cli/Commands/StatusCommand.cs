@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using SpotifyWorker.Pipeline.Costs;
 using SpotifyWorker.Pipeline.Orchestration.Service;
 using SpotifyWorker.Pipeline.Manifest;
 using SpotifyWorker.Pipeline.Orchestration;
@@ -29,14 +30,21 @@ public static class StatusCommand
             }
             ResultWriter.Write(["", "value"], [.. status.Facts().Select(f => new object?[] { f.Name, f.Value })], "table", output);
             ResultWriter.Write(
-                ["run", "outcome", "started", "seconds", "files", "quarantined", "rows read", "rejected", "gold rows written", "error"],
-                [.. status.LastRuns.Select(r => new object?[] { r.RunId, r.Outcome.ToString(), r.StartedAt, Math.Round(r.DurationSeconds, 2), r.FilesProcessed, r.FilesQuarantined, r.RowsRead, r.RowsRejected, r.GoldRowsWritten, r.Error })],
+                ["run", "outcome", "started", "seconds", "files", "quarantined", "rows read", "rejected", "gold rows written", "cost USD", "error"],
+                [.. status.LastRuns.Select(r => new object?[] { r.RunId, r.Outcome.ToString(), r.StartedAt, Math.Round(r.DurationSeconds, 2), r.FilesProcessed, r.FilesQuarantined, r.RowsRead, r.RowsRejected, r.GoldRowsWritten, CostText(r.Cost), r.Error })],
                 "table",
                 output);
             return ExitCodes.Ok;
         });
         return command;
     }
+
+    private static string CostText(RunCost? cost) => cost switch
+    {
+        null => "",
+        { Backend: RunCost.LocalBackend } => "n/a (local)",
+        _ => cost.EstimatedCostUsd.ToString("F4", System.Globalization.CultureInfo.InvariantCulture),
+    };
 }
 
 /// <summary>The facts <c>status</c> shows, as one record so that JSON and table output agree.</summary>
@@ -52,16 +60,23 @@ public sealed record LakeStatus(
     DateTimeOffset? NewestRawFileTime,
     double? DataFreshnessSeconds,
     DateTimeOffset? NextScheduledRun,
-    IReadOnlyList<RunSummary> LastRuns)
+    IReadOnlyList<RunSummary> LastRuns,
+    CostTotal Cost30Days)
 {
+    /// <summary>The period of the cost total that <c>status</c> shows.</summary>
+    public static readonly TimeSpan CostPeriod = TimeSpan.FromDays(30);
+
     /// <summary>The lake's lease and the verdict on its holder (unlock shows it in full).</summary>
     public LeaseState? Lease { get; init; }
 
     public static async Task<LakeStatus> ReadAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
         var state = await services.GetRequiredService<CommitLog>().LoadAsync(cancellationToken).ConfigureAwait(false);
-        var runs = await services.GetRequiredService<RunHistory>().ReadRecentAsync(10, cancellationToken).ConfigureAwait(false);
+        var history = services.GetRequiredService<RunHistory>();
+        var runs = await history.ReadRecentAsync(10, cancellationToken).ConfigureAwait(false);
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        var costSince = now - CostPeriod;
+        var cost = CostTotal.Of(costSince, await history.ReadSinceAsync(costSince, cancellationToken).ConfigureAwait(false));
         var newest = state.Files.Count == 0 ? (DateTimeOffset?)null : state.Files.Values.Max(f => f.LastModified);
         return new LakeStatus(
             services.GetRequiredService<LakeStores>().Lake.Describe(""),
@@ -75,7 +90,8 @@ public sealed record LakeStatus(
             newest,
             newest is null ? null : Math.Round((now - newest.Value).TotalSeconds),
             services.GetRequiredService<IOptions<ScheduleOptions>>().Value.NextRun(now),
-            runs)
+            runs,
+            cost)
         {
             Lease = await services.GetRequiredService<LeaseManager>().InspectAsync(cancellationToken).ConfigureAwait(false),
         };
@@ -94,6 +110,7 @@ public sealed record LakeStatus(
             ? $"held by {LeaseState.Describe(holder)} until {LeaseState.Time(holder.ExpiresAt)}; {(Lease.LooksAlive ? "alive" : "looks dead")}: {Lease.Reason}"
             : "free: " + Lease?.Reason);
         yield return ("next scheduled run", NextScheduledRun is null ? "never" : ResultWriter.Text(NextScheduledRun) + " (when the service runs)");
+        yield return ("estimated cost, last 30 days", Cost30Days.ToString());
         yield return ("newest committed raw file", NewestRawFileTime is null ? "none" : $"{ResultWriter.Text(NewestRawFileTime)} ({TimeSpan.FromSeconds(DataFreshnessSeconds ?? 0):d\\.hh\\:mm\\:ss} ago)");
     }
 }

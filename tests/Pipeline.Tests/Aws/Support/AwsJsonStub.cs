@@ -9,7 +9,7 @@ namespace SpotifyWorker.Pipeline.Tests.Aws.Support;
 public sealed record StubRequest(string Target, JsonElement Body, IReadOnlyDictionary<string, string> Headers);
 
 /// <summary>
-/// A tiny AWS JSON 1.1 service on a loopback port for what moto does not do (ResetJobBookmark, Athena result
+/// A tiny AWS JSON 1.1 service on a loopback port for what moto does not do (Athena result
 /// paging, failed job runs and crawls): the test answers each operation with a status and a JSON body.
 /// </summary>
 public sealed class AwsJsonStub : IAsyncDisposable

@@ -191,9 +191,6 @@ public sealed class GlueJobSimulator : IAsyncDisposable
             return response with { JobRuns = response.JobRuns?.Select(Reported).ToList() };
         }
 
-        public Task<ResetJobBookmarkResponse> ResetJobBookmarkAsync(ResetJobBookmarkRequest request, CancellationToken cancellationToken) =>
-            GuardAsync(() => inner.ResetJobBookmarkAsync(request, cancellationToken), cancellationToken);
-
         public Task<StartCrawlerResponse> StartCrawlerAsync(StartCrawlerRequest request, CancellationToken cancellationToken) =>
             inner.StartCrawlerAsync(request, cancellationToken);
 
