@@ -138,12 +138,29 @@ internal static class GoldOracle
             using var gzip = new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress);
             using var plain = new MemoryStream();
             gzip.CopyTo(plain);
-            return plain.ToArray();
+            var data = plain.ToArray();
+            // The decoder stops quietly at a cut-off stream; the trailer (CRC-32 and length of the data) says whether it is whole.
+            if (bytes.Length < 18) return null;
+            var trailer = bytes.AsSpan(bytes.Length - 8);
+            var crc = BitConverter.ToUInt32(trailer[..4]);
+            var size = BitConverter.ToUInt32(trailer[4..]);
+            return crc == Crc32(data) && size == (uint)data.Length ? data : null;
         }
         catch (InvalidDataException)
         {
             return null;
         }
+    }
+
+    private static uint Crc32(byte[] data)
+    {
+        var crc = 0xFFFFFFFFu;
+        foreach (var b in data)
+        {
+            crc ^= b;
+            for (var k = 0; k < 8; k++) crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
+        }
+        return ~crc;
     }
 
     private static string Format(object? value) => value switch

@@ -30,18 +30,18 @@ internal static class OracleAssert
         var quarantine = (await TestLake.RowsAsync(lake, state, Tables.Quarantine, "source_key, line, split_part(reason, ':', 1), raw_line", "source_key, line"))
             .Order(StringComparer.Ordinal).ToList();
 
-        AssertSame("gold", expected.Gold, gold);
-        AssertSame("quarantine", expected.Quarantine, quarantine);
+        var problems = Difference("gold", expected.Gold, gold) + Difference("quarantine", expected.Quarantine, quarantine);
+        Assert.True(problems.Length == 0, problems);
     }
 
-    /// <summary>Equal lists, or a failure naming the first rows that differ on each side (whole lists of hundreds of rows help nobody).</summary>
-    public static void AssertSame(string table, IReadOnlyList<string> expected, IReadOnlyList<string> actual)
+    /// <summary>Nothing when equal, else the first rows that differ on each side (whole lists of hundreds of rows help nobody).</summary>
+    public static string Difference(string table, IReadOnlyList<string> expected, IReadOnlyList<string> actual)
     {
-        if (expected.SequenceEqual(actual)) return;
+        if (expected.SequenceEqual(actual)) return "";
         var missing = expected.Except(actual).Take(5).ToList();
         var extra = actual.Except(expected).Take(5).ToList();
-        Assert.Fail($"{table} differs from the oracle: {expected.Count} rows expected, {actual.Count} found.\n" +
-            $"expected but missing (first 5):\n  {string.Join("\n  ", missing)}\nfound but not expected (first 5):\n  {string.Join("\n  ", extra)}");
+        return $"{table} differs from the oracle: {expected.Count} rows expected, {actual.Count} found.\n" +
+            $"expected but missing (first 5):\n  {string.Join("\n  ", missing)}\nfound but not expected (first 5):\n  {string.Join("\n  ", extra)}\n";
     }
 
     private static CommitLog TestLakeLog(LocalObjectStore lake) =>
