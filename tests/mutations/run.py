@@ -18,7 +18,8 @@ import tempfile
 import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-MUTANTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "mutants.json")
+# MUTATION_GATE_MUTANTS names another list (to try a mutant before adding it).
+MUTANTS = os.environ.get("MUTATION_GATE_MUTANTS") or os.path.join(os.path.dirname(os.path.abspath(__file__)), "mutants.json")
 TEST_PROJECT = "tests/Pipeline.Tests"
 TEST_DLL = "tests/Pipeline.Tests/bin/Debug/net10.0/SpotifyWorker.Pipeline.Tests.dll"
 PIPELINE_PROJECT = "src/Pipeline/Pipeline.csproj"

@@ -71,7 +71,7 @@ public sealed class LatestWinsPropertyTests
         select $"{id},{popularity},{flag}";
 
     private static Gen<RawFile[]> FilesOf(int drop, string entity, string header, Gen<string> row) =>
-        from count in Gen.Frequency((2, Gen.Constant(0)), (5, Gen.Constant(1)), (2, Gen.Constant(2)))
+        from count in Gen.Frequency((3, Gen.Constant(0)), (5, Gen.Constant(1)), (2, Gen.Constant(2)))
         from files in Gen.Choose(0, 5).SelectMany(n => row.ArrayOf(n)).ArrayOf(count)
         select files.Select((rows, i) => new RawFile($"raw/{entity}/drop-{drop:D2}/part-{i + 1}.csv", header, rows)).ToArray();
 
@@ -85,7 +85,7 @@ public sealed class LatestWinsPropertyTests
     private static readonly Gen<Scenario> ScenarioGen =
         from count in Gen.Choose(1, 8)
         from drops in Gen.CollectToArray(Enumerable.Range(1, count), DropGen)
-        from maxFiles in Gen.Elements(1, 2, 3, 5, 500)
+        from maxFiles in Gen.Frequency((1, Gen.Constant(1)), (2, Gen.Constant(2)), (2, Gen.Constant(3)), (4, Gen.Constant(500)))
         select new Scenario([.. drops], maxFiles);
 
     /// <summary>Smaller scenarios: a drop fewer, a file fewer, a row fewer, no batch cap.</summary>
