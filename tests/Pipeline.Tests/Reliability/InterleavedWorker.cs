@@ -87,6 +87,9 @@ internal static class InterleavedWorker
         if (mode != LeaseMode.Lease) return;
         var conflicts = runs.Where(IsCommitConflict).ToList();
         Assert.True(conflicts.Count == 0, "under the lease a run met a commit conflict: " + string.Join("; ", conflicts.Select(r => r.Error)));
+        // A lease renewed every second and held for three is lost only when another worker took it while it was held.
+        var lost = runs.Where(r => r.Outcome == RunOutcome.Yielded && r.Error == "the lease was lost during the run").ToList();
+        Assert.True(lost.Count == 0, $"under the lease {lost.Count} runs lost their lease to another worker while they held it");
     }
 
     private static readonly FaultPoint[] AfterCommitPoints = [FaultPoint.AfterCommit, FaultPoint.BeforeSupersededDelete, FaultPoint.AfterSupersededDelete];
