@@ -6,6 +6,7 @@ using SpotifyWorker.Pipeline.Aws.S3;
 using SpotifyWorker.Pipeline.Manifest;
 using SpotifyWorker.Pipeline.Orchestration;
 using SpotifyWorker.Pipeline.Tests.Aws.Support;
+using SpotifyWorker.Pipeline.Tests.Oracle;
 using SpotifyWorker.Pipeline.Tests.Reliability;
 using Xunit;
 
@@ -47,6 +48,7 @@ public sealed class AwsConcurrencyTests(MotoServer moto, ConcurrencyScenario sce
 
         var runs = outcomes.SelectMany(o => o).ToList();
         InterleavedWorker.AssertNoUnexpectedFailureUnderLease(mode, runs);
+        InterleavedWorker.AssertNoOverlap(mode, runs, scenario.Batches.Count);
         var concurrent = clock.Elapsed;
 
         await using (var cleanup = AwsWorker.Build(Aws.Options, new Dictionary<string, string?>(ConcurrencyScenario.Settings) { ["Pipeline:Manifest:GarbageGracePeriod"] = "00:00:00" }, glue: glue))
@@ -61,6 +63,7 @@ public sealed class AwsConcurrencyTests(MotoServer moto, ConcurrencyScenario sce
         await LakeInspector.AssertEveryRawFileRecordedOnceAsync(Lake, Raw, log);
         Assert.Equal(scenario.Gold, await LakeInspector.GoldAsync(mirror.Root));
         Assert.Equal(scenario.Quarantine, await LakeInspector.QuarantineAsync(mirror.Root));
+        await OracleAssert.MatchesAsync(mirror.Store, Raw);
         await LakeInspector.AssertNoGarbageAsync(Lake, log);
         TestContext.Current.TestOutputHelper?.WriteLine(
             $"S3: {workers} workers, seed {seed}, {mode}: {runs.Count} runs ({InterleavedWorker.Describe(runs)}), "

@@ -7,6 +7,7 @@ using SpotifyWorker.Pipeline.Orchestration;
 using SpotifyWorker.Pipeline.Query;
 using SpotifyWorker.Pipeline.Storage;
 using SpotifyWorker.Pipeline.Tests.Aws.Support;
+using SpotifyWorker.Pipeline.Tests.Oracle;
 using SpotifyWorker.Pipeline.Tests.TestSupport;
 using Xunit;
 
@@ -24,6 +25,8 @@ public sealed class AwsPipelineTests(MotoServer moto) : MotoTest(moto, "lake/")
     protected override Task SetUpAsync() => PreparePipelineAsync();
 
     private Task<GenerationReport> GenerateRawAsync() => GeneratedRaw.PutAsync(Aws, Drops, Ct);
+
+    private S3ObjectStore RawStore => new(Aws.S3, MotoAws.RawBucket, "", new S3StoreSettings(), TimeProvider.System);
 
     private static Task<IReadOnlyList<string>> LocalGoldAsync() => GeneratedRaw.LocalGoldAsync(Drops);
 
@@ -55,6 +58,7 @@ public sealed class AwsPipelineTests(MotoServer moto) : MotoTest(moto, "lake/")
         Assert.All(jobDocuments, k => Assert.StartsWith($"{GlueJobArguments.JobsPrefix}{summary.CommittedSeq:D20}-", k, StringComparison.Ordinal)); // earlier batches' documents are gone
         using var mirror = await AwsWorker.MirrorAsync(Aws, Ct);
         Assert.Equal(await LocalGoldAsync(), await mirror.GoldAsync());
+        await OracleAssert.MatchesAsync(mirror.Store, RawStore);
 
         var crawler = (await Aws.Glue.GetCrawlerAsync(new GetCrawlerRequest { Name = MotoAws.CrawlerName }, Ct)).Crawler;
         Assert.NotNull(crawler.LastCrawl);
@@ -112,6 +116,7 @@ public sealed class AwsPipelineTests(MotoServer moto) : MotoTest(moto, "lake/")
         Assert.Equal(summary.Batches.Count, await JobRunCountAsync());
         using var mirror = await AwsWorker.MirrorAsync(Aws, Ct);
         Assert.Equal(await LocalGoldAsync(), await mirror.GoldAsync());
+        await OracleAssert.MatchesAsync(mirror.Store, RawStore);
     }
 
     [Fact]
@@ -164,6 +169,7 @@ public sealed class AwsPipelineTests(MotoServer moto) : MotoTest(moto, "lake/")
         Assert.Equal(1, await JobRunCountAsync());
         using var mirror = await AwsWorker.MirrorAsync(Aws, Ct);
         Assert.Equal(await LocalGoldAsync(), await mirror.GoldAsync());
+        await OracleAssert.MatchesAsync(mirror.Store, RawStore);
     }
 
     [Fact]

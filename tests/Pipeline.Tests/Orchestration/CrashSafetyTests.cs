@@ -1,5 +1,6 @@
 using SpotifyWorker.Pipeline.Manifest;
 using SpotifyWorker.Pipeline.Orchestration;
+using SpotifyWorker.Pipeline.Tests.Oracle;
 using SpotifyWorker.Pipeline.Tests.TestSupport;
 using Xunit;
 using static SpotifyWorker.Pipeline.Tests.TestSupport.Csv;
@@ -77,6 +78,7 @@ public sealed class CrashSafetyTests
         Assert.NotEqual(RunOutcome.Failed, repaired.Outcome);
         Assert.Equal(await reference.GoldAsync(), await lake.GoldAsync());
         Assert.Equal(await reference.QuarantineAsync(), await lake.QuarantineAsync());
+        await OracleAssert.MatchesAsync(lake);
 
         var state = await lake.Log.LoadAsync(CancellationToken.None);
         Assert.Equal(6, state.Files.Count); // every raw file once, none twice

@@ -1,6 +1,7 @@
 using FsCheck;
 using FsCheck.Fluent;
 using SpotifyWorker.Pipeline.Orchestration;
+using SpotifyWorker.Pipeline.Tests.Oracle;
 using SpotifyWorker.Pipeline.Tests.TestSupport;
 using Xunit;
 using static SpotifyWorker.Pipeline.Tests.TestSupport.Csv;
@@ -75,10 +76,13 @@ public sealed class IncrementalEqualsFullRefreshTests
         await full.RunOkAsync();
         await capped.RunOkAsync();
 
+        await OracleAssert.MatchesAsync(full);
+        await OracleAssert.MatchesAsync(capped);
         var expected = await full.GoldAsync();
         var seq = (await incremental.Log.LoadAsync(CancellationToken.None)).Seq;
         var rerun = await incremental.RunOkAsync();
 
+        await OracleAssert.MatchesAsync(incremental);
         return expected.SequenceEqual(await incremental.GoldAsync())
             && expected.SequenceEqual(await capped.GoldAsync())
             && rerun.Outcome == RunOutcome.NothingNew

@@ -3,6 +3,7 @@ using SpotifyWorker.Pipeline.Generation;
 using SpotifyWorker.Pipeline.Manifest;
 using SpotifyWorker.Pipeline.Orchestration;
 using SpotifyWorker.Pipeline.Storage;
+using SpotifyWorker.Pipeline.Tests.Oracle;
 using SpotifyWorker.Pipeline.Tests.TestSupport;
 using SpotifyWorker.Pipeline.Transform;
 using Xunit;
@@ -29,10 +30,10 @@ public sealed class ReprocessorTests : IDisposable
         }
     }
 
-    private ServiceProvider Worker(out CountingResets engine)
+    private ServiceProvider Worker(out CountingResets engine, int maxFiles = 3)
     {
         CountingResets? created = null;
-        var services = PipelineServices.Create(_lake.Path, new Dictionary<string, string?> { ["Pipeline:Batch:MaxFiles"] = "3" }, configure: s =>
+        var services = PipelineServices.Create(_lake.Path, new Dictionary<string, string?> { ["Pipeline:Batch:MaxFiles"] = maxFiles.ToString(System.Globalization.CultureInfo.InvariantCulture) }, configure: s =>
             s.AddSingleton<ITransformEngine>(sp => created = new CountingResets(ActivatorUtilities.CreateInstance<DuckDbTransform>(sp))));
         _ = services.GetRequiredService<ITransformEngine>();
         engine = created!;
@@ -67,6 +68,31 @@ public sealed class ReprocessorTests : IDisposable
         Assert.Equal(RunOutcome.Succeeded, rerun.Outcome);
         Assert.Equal(report.GoldRowsAfterDrop[^1], rerun.GoldRows);
         Assert.Equal(before, await GoldAsync(services));
+        await OracleAssert.MatchesAsync(_lake.Path);
+    }
+
+    /// <summary>
+    /// Two files a batch, in key order, make the last batch tracks files alone. Reprocessing it alone leaves gold empty
+    /// and re-reads only those tracks, so the next run must rebuild gold from all silver, not from the batch's keys.
+    /// </summary>
+    [Fact]
+    public async Task ReprocessFrom_LastBatchAlone_NextRunRebuildsAllGoldFromSilver()
+    {
+        var report = await SpotifyDataGenerator.GenerateAsync(new LocalObjectStore(_lake.Path), "raw/", new GenerationOptions { Scale = 0.002, Drops = 3, Seed = 5, TempDirectory = _lake.Combine("gen") }, Ct);
+        using var services = Worker(out _, maxFiles: 2);
+        var coordinator = services.GetRequiredService<RunCoordinator>();
+        var first = await coordinator.RunAsync(Ct);
+        var before = await GoldAsync(services);
+
+        var result = await services.GetRequiredService<Reprocessor>().ReprocessFromAsync(first.CommittedSeq, Ct);
+        var rerun = await coordinator.RunAsync(Ct);
+
+        Assert.Equal(1, result.RawFilesForgotten);
+        Assert.Equal(RunOutcome.Succeeded, rerun.Outcome);
+        Assert.Single(rerun.Batches);
+        Assert.Equal(report.GoldRowsAfterDrop[^1], rerun.GoldRows);
+        Assert.Equal(before, await GoldAsync(services));
+        await OracleAssert.MatchesAsync(_lake.Path);
     }
 
     [Fact]

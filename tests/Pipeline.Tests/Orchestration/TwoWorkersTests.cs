@@ -3,6 +3,7 @@ using SpotifyWorker.Pipeline.Generation;
 using SpotifyWorker.Pipeline.Manifest;
 using SpotifyWorker.Pipeline.Orchestration;
 using SpotifyWorker.Pipeline.Storage;
+using SpotifyWorker.Pipeline.Tests.Oracle;
 using SpotifyWorker.Pipeline.Tests.TestSupport;
 using Xunit;
 
@@ -57,6 +58,7 @@ public sealed class TwoWorkersTests : IDisposable
         await single.GetRequiredService<RunCoordinator>().RunAsync(Ct);
         Assert.Equal(await GoldAsync(_reference.Path), await GoldAsync(_lake.Path));
         Assert.Equal(1, (await workerA.GetRequiredService<CommitLog>().LoadAsync(Ct)).Seq);
+        await OracleAssert.MatchesAsync(_lake.Path);
     }
 
     [Fact]
@@ -68,19 +70,24 @@ public sealed class TwoWorkersTests : IDisposable
         using var workerB = PipelineServices.Create(_lake.Path, new Dictionary<string, string?> { ["Pipeline:Batch:MaxFiles"] = "2" });
 
         // Both run at once with no lease at all, batch by batch, until neither finds anything new.
+        var committed = 0;
         for (var round = 0; round < 10; round++)
         {
             var results = await Task.WhenAll(
                 Task.Run(() => workerA.GetRequiredService<PipelineRunner>().RunOnceAsync("a" + round, NoLease.Instance, Ct), Ct),
                 Task.Run(() => workerB.GetRequiredService<PipelineRunner>().RunOnceAsync("b" + round, NoLease.Instance, Ct), Ct));
             Assert.DoesNotContain(results, r => r.Outcome == RunOutcome.Failed);
+            committed += results.Sum(r => r.Batches.Count);
             if (results.All(r => r.Outcome == RunOutcome.NothingNew)) break;
         }
 
         using var single = PipelineServices.Create(_reference.Path, new Dictionary<string, string?> { ["Pipeline:Batch:MaxFiles"] = "2" });
-        await single.GetRequiredService<RunCoordinator>().RunAsync(Ct);
+        var alone = await single.GetRequiredService<RunCoordinator>().RunAsync(Ct);
         var state = await workerA.GetRequiredService<CommitLog>().LoadAsync(Ct);
+        // Each batch committed by exactly one of them: a commit that overwrote the other's log entry would count twice.
+        Assert.Equal(alone.Batches.Count, committed);
         Assert.Equal(await GoldAsync(_reference.Path), await GoldAsync(_lake.Path));
+        await OracleAssert.MatchesAsync(_lake.Path);
         Assert.Equal(state.Files.Count, state.Files.Keys.Select(v => v.Key).Distinct().Count()); // no raw file recorded twice
         Assert.Equal(6, state.Files.Count);
     }

@@ -3,6 +3,7 @@ using SpotifyWorker.Pipeline.Generation;
 using SpotifyWorker.Pipeline.Manifest;
 using SpotifyWorker.Pipeline.Orchestration;
 using SpotifyWorker.Pipeline.Tests.Generation;
+using SpotifyWorker.Pipeline.Tests.Oracle;
 using SpotifyWorker.Pipeline.Tests.TestSupport;
 using Xunit;
 
@@ -96,6 +97,7 @@ public sealed class ConcurrencyTests(ConcurrencyScenario scenario) : IClassFixtu
         // Without the lease a loser may also find files gone that the winner superseded, which fails that run but publishes nothing.
         var runs = outcomes.SelectMany(o => o).ToList();
         InterleavedWorker.AssertNoUnexpectedFailureUnderLease(mode, runs);
+        InterleavedWorker.AssertNoOverlap(mode, runs, scenario.Batches.Count);
 
         using (var cleanup = PipelineServices.Create(lake.Path, new Dictionary<string, string?>(ConcurrencyScenario.Settings) { ["Pipeline:Manifest:GarbageGracePeriod"] = "00:00:00" }))
         {
@@ -107,6 +109,7 @@ public sealed class ConcurrencyTests(ConcurrencyScenario scenario) : IClassFixtu
         await LakeInspector.AssertEveryRawFileRecordedOnceAsync(lake.Path);
         Assert.Equal(scenario.Gold, await LakeInspector.GoldAsync(lake.Path));
         Assert.Equal(scenario.Quarantine, await LakeInspector.QuarantineAsync(lake.Path));
+        await OracleAssert.MatchesAsync(lake.Path);
         await LakeInspector.AssertNoGarbageAsync(lake.Path);
         LakeInspector.AssertNoScratchLeft(lake.Path);
         TestContext.Current.TestOutputHelper?.WriteLine(

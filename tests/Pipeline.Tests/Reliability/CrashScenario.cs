@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using SpotifyWorker.Pipeline.Generation;
 using SpotifyWorker.Pipeline.Orchestration;
 using SpotifyWorker.Pipeline.Tests.Generation;
+using SpotifyWorker.Pipeline.Tests.Oracle;
 using SpotifyWorker.Pipeline.Tests.TestSupport;
 using Xunit;
 
@@ -73,6 +74,7 @@ public sealed class CrashScenario : IAsyncLifetime
         Reached = observer.Counts.ToDictionary();
         FinalGold = await LakeInspector.GoldAsync(_reference.Path);
         FinalQuarantine = await LakeInspector.QuarantineAsync(_reference.Path);
+        await OracleAssert.MatchesAsync(_reference.Path); // the fault-free run every crash is compared with is itself right
     }
 
     /// <summary>A fresh lake in <paramref name="lake"/> in the state just before the interrupted run.</summary>

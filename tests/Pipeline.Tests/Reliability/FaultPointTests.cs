@@ -4,6 +4,7 @@ using SpotifyWorker.Pipeline.Catalog;
 using SpotifyWorker.Pipeline.Orchestration;
 using SpotifyWorker.Pipeline.Query;
 using SpotifyWorker.Pipeline.Storage;
+using SpotifyWorker.Pipeline.Tests.Oracle;
 using SpotifyWorker.Pipeline.Tests.TestSupport;
 using Xunit;
 
@@ -136,6 +137,7 @@ public sealed class FaultPointTests(CrashScenario scenario) : IClassFixture<Cras
     {
         Assert.Equal(scenario.FinalGold, await LakeInspector.GoldAsync(lake));
         Assert.Equal(scenario.FinalQuarantine, await LakeInspector.QuarantineAsync(lake));
+        await OracleAssert.MatchesAsync(lake);
         await LakeInspector.AssertEveryRawFileRecordedOnceAsync(lake);
         await LakeInspector.AssertNoGarbageAsync(lake);
 

@@ -72,6 +72,32 @@ internal static class InterleavedWorker
         if (mode == LeaseMode.Lease) Assert.True(unexpected.Count == 0, "failed under the lease: " + string.Join("; ", unexpected.Select(r => r.Error)));
     }
 
+    /// <summary>
+    /// Overlap the final state cannot show: every batch is committed by exactly one run, so the batches all runs'
+    /// summaries claim add up to the serial count (a commit that overwrote another's log entry would count twice);
+    /// and under the lease no run yields through a commit conflict, since the lease, not the log's compare-and-swap,
+    /// must have kept the workers apart.
+    /// </summary>
+    public static void AssertNoOverlap(LeaseMode mode, IReadOnlyCollection<RunSummary> runs, int serialBatches)
+    {
+        // A fault injected between a batch's commit and the end of the batch fails the run after the commit landed:
+        // that batch is committed but not in the run's summary.
+        var committed = runs.Sum(r => r.Batches.Count) + runs.Count(r => r.Outcome == RunOutcome.Failed && AfterCommitPoints.Any(p => r.Error!.Contains("injected fault at " + p, StringComparison.Ordinal)));
+        Assert.True(committed == serialBatches, $"the runs committed {committed} batches, a single worker commits {serialBatches}: {Describe(runs)}");
+        if (mode != LeaseMode.Lease) return;
+        var conflicts = runs.Where(IsCommitConflict).ToList();
+        Assert.True(conflicts.Count == 0, "under the lease a run met a commit conflict: " + string.Join("; ", conflicts.Select(r => r.Error)));
+        // A lease renewed every second and held for three is lost only when another worker took it while it was held.
+        var lost = runs.Where(r => r.Outcome == RunOutcome.Yielded && r.Error == "the lease was lost during the run").ToList();
+        Assert.True(lost.Count == 0, $"under the lease {lost.Count} runs lost their lease to another worker while they held it");
+    }
+
+    private static readonly FaultPoint[] AfterCommitPoints = [FaultPoint.AfterCommit, FaultPoint.BeforeSupersededDelete, FaultPoint.AfterSupersededDelete];
+
+    /// <summary>A run that yielded because another worker committed its sequence number first.</summary>
+    public static bool IsCommitConflict(RunSummary run) =>
+        run.Outcome == RunOutcome.Yielded && run.Error is { } error && error.Contains("was written by another worker first", StringComparison.Ordinal);
+
     /// <summary>"3 Succeeded, 2 Yielded, ..." for the test output.</summary>
     public static string Describe(IEnumerable<RunSummary> runs) =>
         string.Join(", ", runs.GroupBy(r => r.Outcome).Select(g => $"{g.Count()} {g.Key}"));

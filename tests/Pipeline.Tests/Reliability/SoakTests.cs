@@ -7,6 +7,7 @@ using SpotifyWorker.Pipeline.Manifest;
 using SpotifyWorker.Pipeline.Orchestration;
 using SpotifyWorker.Pipeline.Tests.Generation;
 using SpotifyWorker.Pipeline.Storage;
+using SpotifyWorker.Pipeline.Tests.Oracle;
 using SpotifyWorker.Pipeline.Tests.TestSupport;
 using Xunit;
 
@@ -87,6 +88,7 @@ public sealed class SoakTests : IDisposable
         var state = await log.LoadAsync(Ct);
         Assert.Equal(drops.Report.GoldRowsAfterDrop[^1], state.RowsOf(Tables.Gold));
         Assert.Equal(await LakeInspector.GoldAsync(_serial.Path), await LakeInspector.GoldAsync(_lake.Path));
+        await OracleAssert.MatchesAsync(_lake.Path);
         await LakeInspector.AssertEveryRawFileRecordedOnceAsync(_lake.Path);
     }
 

@@ -68,12 +68,16 @@ public sealed class TestLake : IDisposable
     }
 
     /// <summary>Rows of a committed table as sorted, comparable text lines.</summary>
-    public async Task<IReadOnlyList<string>> RowsAsync(string table, string columns = "*", string orderBy = "1")
+    public async Task<IReadOnlyList<string>> RowsAsync(string table, string columns = "*", string orderBy = "1") =>
+        await RowsAsync(Store, await Log.LoadAsync(CancellationToken.None), table, columns, orderBy);
+
+    /// <summary>Rows of a table of any local lake's committed state, read from its files as the readers read them.</summary>
+    public static async Task<IReadOnlyList<string>> RowsAsync(LocalObjectStore store, ManifestState state, string table, string columns = "*", string orderBy = "1")
     {
-        var state = await Log.LoadAsync(CancellationToken.None);
-        var files = state.FilesOf(table).Select(f => Store.PathOf(f.Key)).ToList();
+        var files = state.FilesOf(table).Select(f => store.PathOf(f.Key)).ToList();
         if (files.Count == 0) return [];
-        using var db = DuckDbSession.Open(DuckDb, Path.Combine(Root, "_pipeline", "tmp", "test-" + Guid.NewGuid().ToString("N")));
+        using var scratch = new TempDirectory();
+        using var db = DuckDbSession.Open(new DuckDbOptions { MemoryLimit = "512MB", Threads = 2 }, scratch.Path);
         var hive = table == Tables.Gold ? ", hive_partitioning = true" : "";
         var result = await db.QueryAsync($"SELECT {columns} FROM read_parquet({DuckDbSession.List(files)}{hive}) ORDER BY {orderBy}", CancellationToken.None);
         return [.. result.Rows.Select(r => string.Join(" | ", r.Select(Format)))];
