@@ -16,6 +16,10 @@ public static class LakeLayout
     public static string Silver(Entity entity, long batch) =>
         $"{SilverPrefix}{entity.Name()}/batch={batch.ToString(CultureInfo.InvariantCulture)}/part-{Guid.NewGuid():N}.parquet";
 
+    /// <summary>A compacted silver base written by compaction commit <paramref name="seq"/>.</summary>
+    public static string SilverCompacted(Entity entity, long seq) =>
+        $"{SilverPrefix}{entity.Name()}/compact={seq.ToString(CultureInfo.InvariantCulture)}/part-{Guid.NewGuid():N}.parquet";
+
     public static string Quarantine(Entity entity, long batch) =>
         $"{QuarantinePrefix}{entity.Name()}/batch={batch.ToString(CultureInfo.InvariantCulture)}/part-{Guid.NewGuid():N}.parquet";
 

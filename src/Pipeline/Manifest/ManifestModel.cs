@@ -33,7 +33,11 @@ public sealed record RawFileRecord(
 /// <summary>A data file of a table in the lake, named by a committed log entry.</summary>
 /// <param name="Table">spotify_tracks, silver_artists, silver_albums, silver_tracks or quarantine.</param>
 /// <param name="ReleaseYear">The partition of a gold file; null for other tables.</param>
-public sealed record DataFile(string Key, string Table, long Rows, long Bytes, int? ReleaseYear = null);
+/// <param name="ToBatch">
+/// A compacted silver base: the highest batch whose rows it holds (it holds the current version of every key of
+/// batches 1..ToBatch). Null for a batch's own files, whose batch is in their key.
+/// </param>
+public sealed record DataFile(string Key, string Table, long Rows, long Bytes, int? ReleaseYear = null, long? ToBatch = null);
 
 /// <summary>Figures of one committed batch, kept in the log for status and reports.</summary>
 public sealed record BatchStats(
@@ -61,6 +65,27 @@ public sealed record CommitEntry(
 {
     /// <summary>Raw file versions a <c>reprocess</c> entry makes new again (empty for a batch).</summary>
     public IReadOnlyList<FileVersion> Forgotten { get; init; } = [];
+
+    /// <summary>What the entry is; entries written before lake format 2 have none and are batches or reprocesses.</summary>
+    public CommitKind? Kind { get; init; }
+
+    /// <summary>The lake format version from this entry on, when the entry sets it (an upgrade, or a new lake's first entry).</summary>
+    public int? Format { get; init; }
+
+    /// <summary>
+    /// A <c>reprocess</c> whose compacted silver held versions of batches before its start: the raw file versions
+    /// of those batches, one list per original batch in batch order. Runs replay each list as one batch, in order,
+    /// before planning anything else, so the lake equals one loaded with those batches and then everything again.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<FileVersion>> Replay { get; init; } = [];
+}
+
+public enum CommitKind
+{
+    Batch,
+    Reprocess,
+    Compaction,
+    Upgrade,
 }
 
 /// <summary>Names of the lake's tables.</summary>

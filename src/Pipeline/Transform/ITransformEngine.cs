@@ -16,6 +16,26 @@ public interface ITransformEngine
     /// any today (Glue job bookmarks are off), the manifest is the authority on what was processed.
     /// </summary>
     Task ResetAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Compaction: writes, for every entity, one new silver base holding the current version of each key over all
+    /// live silver files (Sql/compact_&lt;entity&gt;.sql), under <see cref="LakeLayout.SilverCompacted"/> keys with
+    /// <see cref="DataFile.ToBatch"/> set. Like a batch it publishes nothing; the orchestrator commits the output,
+    /// which supersedes every silver file it read.
+    /// </summary>
+    Task<CompactionOutput> CompactAsync(CompactionWork work, CancellationToken cancellationToken);
+}
+
+/// <summary>One compaction, committed as log entry <see cref="Seq"/>, over the silver files live in <see cref="Committed"/>.</summary>
+public sealed record CompactionWork(long Seq, string RunId, ManifestState Committed, IRunLease Lease);
+
+/// <summary>The new silver bases and the silver files they replace.</summary>
+public sealed record CompactionOutput(IReadOnlyList<DataFile> Added, IReadOnlyList<string> Superseded)
+{
+    public IReadOnlyDictionary<string, double> StepSeconds { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>As <see cref="BatchOutput.OutputsExclusive"/>.</summary>
+    public bool OutputsExclusive { get; init; } = true;
 }
 
 /// <summary>A raw file in a batch; <see cref="Ordinal"/> is its position in key order (later wins).</summary>

@@ -23,6 +23,8 @@ public sealed class ReprocessorTests : IDisposable
 
         public Task<BatchOutput> ExecuteAsync(BatchWork work, CancellationToken cancellationToken) => inner.ExecuteAsync(work, cancellationToken);
 
+        public Task<CompactionOutput> CompactAsync(CompactionWork work, CancellationToken cancellationToken) => inner.CompactAsync(work, cancellationToken);
+
         public Task ResetAsync(CancellationToken cancellationToken)
         {
             Resets++;

@@ -84,6 +84,10 @@ public sealed partial class GlueJobTransform(
     /// </summary>
     public Task ResetAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
+    // Contract placeholder for issue 13: the Glue branch implements it.
+    public Task<CompactionOutput> CompactAsync(CompactionWork work, CancellationToken cancellationToken) =>
+        throw new NotSupportedException("Compaction is not built yet");
+
     /// <summary>
     /// The files a failed run published (named in its <c>publishing.json</c> before the first copy). The job deletes
     /// them itself when a copy fails; this covers a run that died, timed out or could not delete.
