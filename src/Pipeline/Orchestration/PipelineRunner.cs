@@ -84,11 +84,18 @@ public sealed partial class PipelineRunner(
                 if (compacted is not null) compactions.Add(compacted);
             }
 
+            if (batches.Count == 0)
+            {
+                // Nothing new, but a compaction that was due may have been interrupted: it is redone here.
+                (state, var compacted) = await CompactIfDueAsync(runId, lease, state, steps, cancellationToken).ConfigureAwait(false);
+                if (compacted is not null) compactions.Add(compacted);
+            }
+
             if (batches.Count > 0 || compactions.Count > 0 || await RefreshNeededAsync(state, cancellationToken).ConfigureAwait(false))
             {
                 await RefreshAsync(state, steps, cancellationToken).ConfigureAwait(false);
             }
-            return Finish(batches.Count > 0 ? RunOutcome.Succeeded : RunOutcome.NothingNew);
+            return Finish(batches.Count > 0 || compactions.Count > 0 ? RunOutcome.Succeeded : RunOutcome.NothingNew);
         }
         catch (CommitConflictException e)
         {
