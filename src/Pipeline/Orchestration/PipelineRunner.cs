@@ -73,6 +73,10 @@ public sealed partial class PipelineRunner(
             var replay = ReplayPlanner.Plan(loaded, found, batching.Value);
             if (replay.Missing.Count > 0) LogReplayMissing(replay.Missing.Count, string.Join("; ", replay.Missing.Take(10).Select(v => $"{v.Key} ({v.ETag})")));
             var plan = replay.Batches;
+            // A compaction due after the last committed batch (its run was interrupted) comes first, so the batches
+            // that follow are numbered as they would have been.
+            (state, var pending) = await CompactIfDueAsync(runId, lease, state, steps, cancellationToken).ConfigureAwait(false);
+            if (pending is not null) compactions.Add(pending);
             foreach (var batch in plan)
             {
                 progress.Phase($"batch {batches.Count + 1} of {plan.Count}: staging {batch.Count} raw files", batch.Sum(f => f.Object.Size));
@@ -80,13 +84,6 @@ public sealed partial class PipelineRunner(
                 var (next, summary) = await RunBatchAsync(runId, lease, state, batch, steps, cancellationToken).ConfigureAwait(false);
                 state = next;
                 batches.Add(summary);
-                (state, var compacted) = await CompactIfDueAsync(runId, lease, state, steps, cancellationToken).ConfigureAwait(false);
-                if (compacted is not null) compactions.Add(compacted);
-            }
-
-            if (batches.Count == 0)
-            {
-                // Nothing new, but a compaction that was due may have been interrupted: it is redone here.
                 (state, var compacted) = await CompactIfDueAsync(runId, lease, state, steps, cancellationToken).ConfigureAwait(false);
                 if (compacted is not null) compactions.Add(compacted);
             }
