@@ -1,5 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
 using SpotifyWorker.Pipeline.Manifest;
 using SpotifyWorker.Pipeline.Orchestration;
+using SpotifyWorker.Pipeline.Query;
 using SpotifyWorker.Pipeline.Tests.Oracle;
 using SpotifyWorker.Pipeline.Tests.TestSupport;
 using SpotifyWorker.Pipeline.Transform;
@@ -124,5 +126,31 @@ public sealed class CompactionTests : IDisposable
         var state = await lake.Log.LoadAsync(Ct);
         Assert.Equal(1, Assert.Single(state.FilesOf(Tables.Silver(Entity.Artists))).ToBatch);
         Assert.Equal(state.LiveFiles.Keys.Order(StringComparer.Ordinal), (await lake.DataFilesOnDiskAsync()).Order(StringComparer.Ordinal));
+    }
+
+    /// <summary>The documented meaning of <c>silver_*</c> in <c>query</c>: the bases' current versions plus every delta row since.</summary>
+    [Fact]
+    public async Task Query_SilverAfterCompaction_HoldsCurrentVersionsThenEveryLaterRow()
+    {
+        using var dir = new TempDirectory();
+        using var services = PipelineServices.Create(dir.Path, new Dictionary<string, string?> { ["Pipeline:Compaction:Enabled"] = "false" });
+        var store = new Pipeline.Storage.LocalObjectStore(dir.Path);
+        async Task DropAsync(string key, params string[] rows)
+        {
+            await store.PutAsync(key, new MemoryStream(System.Text.Encoding.UTF8.GetBytes(File(ArtistHeader, rows))), Ct);
+            Assert.Equal(RunOutcome.Succeeded, (await services.GetRequiredService<RunCoordinator>().RunAsync(Ct)).Outcome);
+        }
+        async Task<IReadOnlyList<string>> SilverAsync() =>
+            [.. (await services.GetRequiredService<IQueryEngine>().QueryAsync("SELECT id, name FROM silver_artists ORDER BY _batch, _file_ord, _row", Ct)).Rows.Select(r => $"{r[0]} {r[1]}")];
+
+        await DropAsync("raw/artists/d1/a.csv", Artist("a1", "Ana"), Artist("a2", "Bo"), Artist("a1", "Ana two"));
+        await DropAsync("raw/artists/d2/a.csv", Artist("a2", "Bo two"));
+        Assert.Equal(["a1 Ana", "a2 Bo", "a1 Ana two", "a2 Bo two"], await SilverAsync());
+
+        Assert.NotNull(await services.GetRequiredService<PipelineRunner>().CompactNowAsync("compact-test", NoLease.Instance, Ct));
+        Assert.Equal(["a1 Ana two", "a2 Bo two"], await SilverAsync());
+
+        await DropAsync("raw/artists/d3/a.csv", Artist("a1", "Ana three"));
+        Assert.Equal(["a1 Ana two", "a2 Bo two", "a1 Ana three"], await SilverAsync());
     }
 }
