@@ -24,6 +24,9 @@ public sealed record ManifestState(
 
     public long RowsOf(string table) => FilesOf(table).Sum(f => f.Rows);
 
+    /// <summary>The lake format (<see cref="LakeFormat"/>): the last one an entry set, 1 when none did.</summary>
+    public int Format { get; init; } = LakeFormat.Unversioned;
+
     /// <summary>Applies the next log entry. Entries must come in sequence: a gap means a torn log.</summary>
     public ManifestState Apply(CommitEntry entry)
     {
@@ -37,6 +40,6 @@ public sealed record ManifestState(
         var live = LiveFiles.ToBuilder();
         foreach (var removed in entry.Removed) live.Remove(removed);
         foreach (var added in entry.Added) live[added.Key] = added;
-        return new ManifestState(entry.Seq, entry.CommittedAt, files.ToImmutable(), live.ToImmutable());
+        return new ManifestState(entry.Seq, entry.CommittedAt, files.ToImmutable(), live.ToImmutable()) { Format = entry.Format ?? Format };
     }
 }

@@ -59,6 +59,7 @@ public sealed partial class PipelineRunner(
         try
         {
             state = await TimedAsync(steps, "load", () => log.LoadAsync(cancellationToken)).ConfigureAwait(false);
+            state = await LakeUpgrade.ToCurrentAsync(log, state, runId, time, logger).ConfigureAwait(false);
             var loaded = state;
             await TimedAsync(steps, "cleanup", () => garbage.CollectAsync(loaded, cancellationToken)).ConfigureAwait(false);
             var (found, ignoredKeys) = await TimedAsync(steps, "scan", () => BatchPlanner.ScanAsync(stores.Raw, pipeline.Value.RawPrefix, loaded, cancellationToken)).ConfigureAwait(false);

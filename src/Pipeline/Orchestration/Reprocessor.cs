@@ -35,6 +35,7 @@ public sealed partial class Reprocessor(
             {
                 throw new ArgumentOutOfRangeException(nameof(fromBatch), fromBatch, $"--from {fromBatch} is not a committed batch: choose 1 to {state.Seq}");
             }
+            state = await LakeUpgrade.ToCurrentAsync(log, state, runId, time, logger).ConfigureAwait(false);
 
             var forgotten = state.Files.Values.Where(f => f.Batch >= fromBatch).Select(f => f.Version).ToList();
             var removed = state.LiveFiles.Values
