@@ -16,7 +16,7 @@ public static partial class LakeUpgrade
     {
         // A new lake gets its format with its first entry (CommitLog.CommitAsync); a newer one never gets here.
         if (state.Seq == 0 || state.Format >= LakeFormat.Current) return state;
-        var entry = new CommitEntry(state.Seq + 1, Guid.NewGuid().ToString("N"), runId, time.GetUtcNow(), [], [], [], new BatchStats(0, 0, 0, 0, [], 0))
+        var entry = new CommitEntry(state.Seq + 1, Guid.NewGuid().ToString("N"), runId, time.GetUtcNow(), [], [], [], new BatchStats(0, 0, 0, state.RowsOf(Tables.Gold), [], 0))
         {
             Kind = CommitKind.Upgrade,
             Format = LakeFormat.Current,

@@ -59,9 +59,10 @@ public sealed partial class PipelineRunner(
         try
         {
             state = await TimedAsync(steps, "load", () => log.LoadAsync(cancellationToken)).ConfigureAwait(false);
-            state = await LakeUpgrade.ToCurrentAsync(log, state, runId, time, logger).ConfigureAwait(false);
             var loaded = state;
             await TimedAsync(steps, "cleanup", () => garbage.CollectAsync(loaded, cancellationToken)).ConfigureAwait(false);
+            // After the cleanup, which deletes at once what the last commit superseded, and before the first batch.
+            state = await LakeUpgrade.ToCurrentAsync(log, state, runId, time, logger).ConfigureAwait(false);
             var (found, ignoredKeys) = await TimedAsync(steps, "scan", () => BatchPlanner.ScanAsync(stores.Raw, pipeline.Value.RawPrefix, loaded, cancellationToken)).ConfigureAwait(false);
             ignored = ignoredKeys.Count;
             if (ignored > 0) LogIgnored(ignored, pipeline.Value.RawPrefix, ListNotInputs(ignoredKeys));
