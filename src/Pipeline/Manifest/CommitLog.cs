@@ -30,6 +30,9 @@ public sealed partial class CommitLog(IObjectStore store, IOptions<ManifestOptio
         {
             state = state.Apply(entry);
         }
+        // Every reader (plan, status, query, a run that lost a race with a newer worker) stops here rather than
+        // misread files it does not know; writers refused earlier, before taking the lease.
+        LakeFormat.EnsureSupported(state.Format, store.Describe(""));
         return state;
     }
 
@@ -40,6 +43,8 @@ public sealed partial class CommitLog(IObjectStore store, IOptions<ManifestOptio
     /// </summary>
     public async Task<ManifestState> CommitAsync(ManifestState current, CommitEntry entry, CancellationToken cancellationToken)
     {
+        // A new lake records its format in its first entry, as Delta's first commit carries the protocol.
+        if (current.Seq == 0 && entry.Format is null) entry = entry with { Format = LakeFormat.Current };
         var next = current.Apply(entry);
         var key = LogKey(entry.Seq);
         try
@@ -131,12 +136,16 @@ public sealed partial class CommitLog(IObjectStore store, IOptions<ManifestOptio
     private sealed record Checkpoint(
         long Seq, DateTimeOffset? LastCommitAt, IReadOnlyList<RawFileRecord> Files, IReadOnlyList<DataFile> LiveFiles, IReadOnlyList<IReadOnlyList<FileVersion>>? Replay = null)
     {
+        /// <summary>The lake format at this checkpoint; absent in checkpoints of format 1 lakes.</summary>
+        public int? Format { get; init; }
+
         public static Checkpoint From(ManifestState state) =>
-            new(state.Seq, state.LastCommitAt, [.. state.Files.Values.OrderBy(f => f.Key, KeyOrder.Instance).ThenBy(f => f.Batch)], [.. state.LiveFiles.Values], state.Replay);
+            new(state.Seq, state.LastCommitAt, [.. state.Files.Values.OrderBy(f => f.Key, KeyOrder.Instance).ThenBy(f => f.Batch)], [.. state.LiveFiles.Values], state.Replay) { Format = state.Format };
 
         public ManifestState ToState() => ManifestState.Empty with
         {
             Seq = Seq,
+            Format = Format ?? LakeFormat.Unversioned,
             LastCommitAt = LastCommitAt,
             Files = ManifestState.Empty.Files.AddRange(Files.Select(f => KeyValuePair.Create(f.Version, f))),
             LiveFiles = ManifestState.Empty.LiveFiles.AddRange(LiveFiles.Select(f => KeyValuePair.Create(f.Key, f))),

@@ -34,6 +34,9 @@ public sealed record ManifestState(
     /// <summary>Replay groups with a file version not yet in the manifest again: runs plan these first, in order.</summary>
     public IEnumerable<IReadOnlyList<FileVersion>> PendingReplay() => Replay.Where(g => g.Any(v => !Files.ContainsKey(v)));
 
+    /// <summary>The lake format (<see cref="LakeFormat"/>): the last one an entry set, 1 when none did.</summary>
+    public int Format { get; init; } = LakeFormat.Unversioned;
+
     /// <summary>Applies the next log entry. Entries must come in sequence: a gap means a torn log.</summary>
     public ManifestState Apply(CommitEntry entry)
     {
@@ -47,7 +50,7 @@ public sealed record ManifestState(
         var live = LiveFiles.ToBuilder();
         foreach (var removed in entry.Removed) live.Remove(removed);
         foreach (var added in entry.Added) live[added.Key] = added;
-        return new ManifestState(entry.Seq, entry.CommittedAt, files.ToImmutable(), live.ToImmutable()) { Replay = ReplayAfter(entry) };
+        return new ManifestState(entry.Seq, entry.CommittedAt, files.ToImmutable(), live.ToImmutable()) { Replay = ReplayAfter(entry), Format = entry.Format ?? Format };
     }
 
     private IReadOnlyList<IReadOnlyList<FileVersion>> ReplayAfter(CommitEntry entry)

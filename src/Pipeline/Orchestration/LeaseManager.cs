@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SpotifyWorker.Pipeline.Manifest;
 using SpotifyWorker.Pipeline.Storage;
 
 namespace SpotifyWorker.Pipeline.Orchestration;
@@ -33,6 +34,9 @@ public sealed partial class LeaseManager(LakeStores stores, IOptions<LeaseOption
     /// <summary>Takes the lease, waiting up to <see cref="LeaseOptions.WaitTimeout"/>; else says who holds it.</summary>
     public async Task<LeaseAttempt> AcquireAsync(string owner, string runId, CancellationToken cancellationToken)
     {
+        // Every writer takes the lease before it writes, so this is where a worker meets a lake newer than it knows:
+        // refused before lease.json or lease.lock exist, it leaves the lake as it found it.
+        await LakeFormat.EnsureSupportedAsync(stores.Lake, cancellationToken).ConfigureAwait(false);
         var deadline = time.GetUtcNow() + options.Value.WaitTimeout;
         while (true)
         {

@@ -37,6 +37,7 @@ public sealed partial class Reprocessor(
             {
                 throw new ArgumentOutOfRangeException(nameof(fromBatch), fromBatch, $"--from {fromBatch} is not a committed batch: choose 1 to {state.Seq}");
             }
+            state = await LakeUpgrade.ToCurrentAsync(log, state, runId, time, logger).ConfigureAwait(false);
 
             if (state.PendingReplay().Any())
             {

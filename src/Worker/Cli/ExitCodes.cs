@@ -5,6 +5,7 @@ public static class ExitCodes
 {
     public const int Ok = 0;
     public const int RunFailed = 1;
+    /// <summary>Bad usage or configuration, or a lake in a format newer than this worker knows.</summary>
     public const int BadUsage = 2;
 }
 

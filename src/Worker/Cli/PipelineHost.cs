@@ -11,7 +11,9 @@ using Serilog.Formatting;
 using Serilog.Formatting.Compact;
 using Serilog.Formatting.Display;
 using SpotifyWorker.Pipeline;
+using SpotifyWorker.Pipeline.Manifest;
 using SpotifyWorker.Pipeline.Orchestration;
+using SpotifyWorker.Pipeline.Storage;
 using SpotifyWorker.Worker.Output;
 
 namespace SpotifyWorker.Worker.Cli;
@@ -71,6 +73,26 @@ public static class PipelineHost
             throw new UsageException("Invalid configuration: " + e.Message);
         }
         return host;
+    }
+
+    /// <summary>
+    /// <see cref="Build"/> for a verb that opens the lake: a lake in a format newer than this worker knows is refused
+    /// (<see cref="LakeFormatException"/>, exit 2) before the verb reads or writes anything else in it.
+    /// </summary>
+    public static async Task<IHost> OpenLakeAsync(
+        ParseResult parse, CancellationToken cancellationToken, bool logToStdout = false, Action<HostApplicationBuilder>? configure = null, bool showProgress = false, bool emitMetrics = true)
+    {
+        var host = Build(parse, logToStdout, configure, showProgress, emitMetrics);
+        try
+        {
+            await LakeFormat.EnsureSupportedAsync(host.Services.GetRequiredService<LakeStores>().Lake, cancellationToken).ConfigureAwait(false);
+            return host;
+        }
+        catch
+        {
+            host.Dispose();
+            throw;
+        }
     }
 
     private static ITextFormatter Formatter(string? format) => format == "text"

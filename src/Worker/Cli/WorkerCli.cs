@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SpotifyWorker.Pipeline.Manifest;
 using SpotifyWorker.Worker.Cli.Commands;
 
 namespace SpotifyWorker.Worker.Cli;
@@ -59,6 +60,12 @@ public static class WorkerCli
         }
         catch (UsageException e)
         {
+            await error.WriteLineAsync(e.Message).ConfigureAwait(false);
+            return ExitCodes.BadUsage;
+        }
+        catch (LakeFormatException e)
+        {
+            // Like bad configuration, running again will not help: it needs a newer worker, not a retry.
             await error.WriteLineAsync(e.Message).ConfigureAwait(false);
             return ExitCodes.BadUsage;
         }

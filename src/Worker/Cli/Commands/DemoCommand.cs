@@ -26,7 +26,7 @@ public static class DemoCommand
         var command = new Command("demo", "Generate about 5,000 tracks into an empty lake, run once, and show a few analytics views") { layout };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            using var host = PipelineHost.Build(parse, showProgress: true, emitMetrics: false);
+            using var host = await PipelineHost.OpenLakeAsync(parse, cancellationToken, showProgress: true, emitMetrics: false).ConfigureAwait(false);
             var output = parse.InvocationConfiguration.Output;
             var stores = host.Services.GetRequiredService<LakeStores>();
             var hasRaw = await stores.Raw.ListAsync(stores.RawPrefix, cancellationToken: cancellationToken).AnyAsync(cancellationToken).ConfigureAwait(false);

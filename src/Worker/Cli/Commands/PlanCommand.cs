@@ -14,7 +14,7 @@ public static class PlanCommand
         var command = new Command("plan", "Show which raw files the next run would process, batch by batch (writes nothing)") { format };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            using var host = PipelineHost.Build(parse);
+            using var host = await PipelineHost.OpenLakeAsync(parse, cancellationToken).ConfigureAwait(false);
             var plan = await host.Services.GetRequiredService<PipelineRunner>().PlanAsync(cancellationToken).ConfigureAwait(false);
             var rows = plan.Batches
                 .SelectMany(b => b.Files.Select(f => new object?[] { b.Seq, f.Entity.ToString().ToLowerInvariant(), f.Object.Key, f.Object.Size, f.Object.LastModified, null }))

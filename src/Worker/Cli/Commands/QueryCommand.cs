@@ -18,7 +18,7 @@ public static class QueryCommand
         var command = new Command("query", "Run SQL against the committed tables and views") { sql, format };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            using var host = PipelineHost.Build(parse);
+            using var host = await PipelineHost.OpenLakeAsync(parse, cancellationToken).ConfigureAwait(false);
             QueryResult result;
             try
             {

@@ -16,7 +16,7 @@ public static class ReportCommand
         var command = new Command("report", "Write an HTML report (charts of the analytics views, pipeline health) that opens without network access") { outFile };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            using var host = PipelineHost.Build(parse);
+            using var host = await PipelineHost.OpenLakeAsync(parse, cancellationToken).ConfigureAwait(false);
             var path = await WriteAsync(host.Services, parse.GetValue(outFile)!, cancellationToken).ConfigureAwait(false);
             parse.InvocationConfiguration.Output.WriteLine($"Report written to {path}");
             return ExitCodes.Ok;

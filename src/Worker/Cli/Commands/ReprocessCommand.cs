@@ -15,7 +15,7 @@ public static class ReprocessCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var first = parse.GetValue(all) ? 1 : parse.GetValue(from) ?? throw new UsageException("reprocess needs --from <batch> or --all");
-            using var host = PipelineHost.Build(parse);
+            using var host = await PipelineHost.OpenLakeAsync(parse, cancellationToken).ConfigureAwait(false);
             ReprocessResult result;
             try
             {

@@ -15,9 +15,9 @@ public static class RunCommand
     public static Command Create()
     {
         var command = new Command(Name, "Run as a service: on the schedule (Pipeline:Schedule:Cron), with a catch-up run after downtime");
-        command.SetAction(async (parse, _) =>
+        command.SetAction(async (parse, cancellationToken) =>
         {
-            using var host = PipelineHost.Build(parse, logToStdout: true, builder => builder.Services.AddPipelineService(builder.Configuration));
+            using var host = await PipelineHost.OpenLakeAsync(parse, cancellationToken, logToStdout: true, configure: builder => builder.Services.AddPipelineService(builder.Configuration)).ConfigureAwait(false);
             // The host owns SIGTERM and Ctrl+C (ConsoleLifetime): it cancels the run and waits up to the shutdown timeout.
             await host.RunAsync(CancellationToken.None).ConfigureAwait(false);
             return ExitCodes.Ok;

@@ -17,7 +17,7 @@ public static class RunOnceCommand
         var command = new Command("run-once", "Process whatever is new under the raw prefix once, then exit");
         command.SetAction(async (parse, cancellationToken) =>
         {
-            using var host = PipelineHost.Build(parse, showProgress: true);
+            using var host = await PipelineHost.OpenLakeAsync(parse, cancellationToken, showProgress: true).ConfigureAwait(false);
             var summary = await RunAsync(host.Services, cancellationToken).ConfigureAwait(false);
             if (summary.Outcome == RunOutcome.Yielded)
             {

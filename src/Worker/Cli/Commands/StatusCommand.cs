@@ -20,7 +20,7 @@ public static class StatusCommand
         var command = new Command("status", "Show the last runs, file and row counts, data freshness and quarantine") { format };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            using var host = PipelineHost.Build(parse);
+            using var host = await PipelineHost.OpenLakeAsync(parse, cancellationToken).ConfigureAwait(false);
             var status = await LakeStatus.ReadAsync(host.Services, cancellationToken).ConfigureAwait(false);
             var output = parse.InvocationConfiguration.Output;
             if (parse.GetValue(format) == "json")

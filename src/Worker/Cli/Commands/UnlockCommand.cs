@@ -19,7 +19,7 @@ public static class UnlockCommand
         var command = new Command("unlock", "Show who holds the lake's lease; with its id, remove a stuck lease") { leaseId, force };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            using var host = PipelineHost.Build(parse);
+            using var host = await PipelineHost.OpenLakeAsync(parse, cancellationToken).ConfigureAwait(false);
             var leases = host.Services.GetRequiredService<LeaseManager>();
             var output = parse.InvocationConfiguration.Output;
             var id = parse.GetValue(leaseId);
