@@ -114,7 +114,7 @@ public sealed partial class CommitLog(IObjectStore store, IOptions<ManifestOptio
     {
         // Order matters: the checkpoint first, the pointer after, so the pointer never names a missing file.
         await store.PutJsonAsync(CheckpointKey(state.Seq), Checkpoint.From(state), cancellationToken).ConfigureAwait(false);
-        await store.PutJsonAsync(LastCheckpointKey, new CheckpointPointer(state.Seq), cancellationToken).ConfigureAwait(false);
+        await store.PutJsonAsync(LastCheckpointKey, new CheckpointPointer(state.Seq, state.Format), cancellationToken).ConfigureAwait(false);
         LogCheckpointWritten(state.Seq, state.Files.Count, state.LiveFiles.Count);
     }
 
@@ -130,7 +130,11 @@ public sealed partial class CommitLog(IObjectStore store, IOptions<ManifestOptio
     [LoggerMessage(Level = LogLevel.Information, Message = "Checkpoint {Seq} written ({RawFiles} raw file versions, {DataFiles} live data files)")]
     private partial void LogCheckpointWritten(long seq, int rawFiles, int dataFiles);
 
-    private sealed record CheckpointPointer(long Seq);
+    /// <param name="Format">
+    /// The lake format at the checkpoint, so that <see cref="LakeFormat.ReadAsync"/> need not parse the checkpoint
+    /// itself before every run; absent in pointers of format 1 lakes.
+    /// </param>
+    private sealed record CheckpointPointer(long Seq, int? Format);
 
     /// <param name="Replay">Pending replay groups (absent in checkpoints written before compaction existed).</param>
     private sealed record Checkpoint(

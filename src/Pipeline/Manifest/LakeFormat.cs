@@ -42,16 +42,22 @@ public static class LakeFormat
         EnsureSupported(await ReadAsync(lake, cancellationToken).ConfigureAwait(false), lake.Describe(""));
 
     /// <summary>
-    /// The lake's format from the newest checkpoint and the log entries after it, read one by one until the first
-    /// missing one, without folding the state; a lake with no commits yet is <see cref="Unversioned"/> until its
-    /// first entry.
+    /// The lake's format from the newest checkpoint (its pointer carries it; pointers of format 1 lakes do not) and
+    /// the log entries after it, read one by one until the first missing one, without folding the state; a lake with
+    /// no commits yet is <see cref="Unversioned"/> until its first entry.
     /// </summary>
     public static async Task<int> ReadAsync(IObjectStore lake, CancellationToken cancellationToken)
     {
         var format = Unversioned;
         var seq = 0L;
         var pointer = await TryReadAsync(lake, CommitLog.LastCheckpointKey, cancellationToken).ConfigureAwait(false);
-        if (pointer is not null && await TryReadAsync(lake, CommitLog.CheckpointKey(pointer.Seq), cancellationToken).ConfigureAwait(false) is { } checkpoint)
+        if (pointer?.Format is { } atCheckpoint)
+        {
+            // The pointer is written after its checkpoint, from the same state: a checkpoint of 10,000 files costs a
+            // third of a whole load to parse, and this runs before every run.
+            (seq, format) = (pointer.Seq, atCheckpoint);
+        }
+        else if (pointer is not null && await TryReadAsync(lake, CommitLog.CheckpointKey(pointer.Seq), cancellationToken).ConfigureAwait(false) is { } checkpoint)
         {
             (seq, format) = (checkpoint.Seq, checkpoint.Format ?? Unversioned);
         }
