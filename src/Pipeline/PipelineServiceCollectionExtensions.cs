@@ -28,6 +28,7 @@ public static class PipelineServiceCollectionExtensions
     {
         services.AddValidatedOptions<PipelineOptions>(configuration, PipelineOptions.Section);
         services.AddValidatedOptions<BatchOptions>(configuration, BatchOptions.Section);
+        services.AddValidatedOptions<CompactionOptions>(configuration, CompactionOptions.Section);
         services.AddValidatedOptions<ManifestOptions>(configuration, ManifestOptions.Section);
         services.AddValidatedOptions<DuckDbOptions>(configuration, DuckDbOptions.Section);
         services.AddValidatedOptions<LeaseOptions>(configuration, LeaseOptions.Section);

@@ -127,10 +127,12 @@ public sealed partial class CommitLog(IObjectStore store, IOptions<ManifestOptio
 
     private sealed record CheckpointPointer(long Seq);
 
-    private sealed record Checkpoint(long Seq, DateTimeOffset? LastCommitAt, IReadOnlyList<RawFileRecord> Files, IReadOnlyList<DataFile> LiveFiles)
+    /// <param name="Replay">Pending replay groups (absent in checkpoints written before compaction existed).</param>
+    private sealed record Checkpoint(
+        long Seq, DateTimeOffset? LastCommitAt, IReadOnlyList<RawFileRecord> Files, IReadOnlyList<DataFile> LiveFiles, IReadOnlyList<IReadOnlyList<FileVersion>>? Replay = null)
     {
         public static Checkpoint From(ManifestState state) =>
-            new(state.Seq, state.LastCommitAt, [.. state.Files.Values.OrderBy(f => f.Key, KeyOrder.Instance).ThenBy(f => f.Batch)], [.. state.LiveFiles.Values]);
+            new(state.Seq, state.LastCommitAt, [.. state.Files.Values.OrderBy(f => f.Key, KeyOrder.Instance).ThenBy(f => f.Batch)], [.. state.LiveFiles.Values], state.Replay);
 
         public ManifestState ToState() => ManifestState.Empty with
         {
@@ -138,6 +140,7 @@ public sealed partial class CommitLog(IObjectStore store, IOptions<ManifestOptio
             LastCommitAt = LastCommitAt,
             Files = ManifestState.Empty.Files.AddRange(Files.Select(f => KeyValuePair.Create(f.Version, f))),
             LiveFiles = ManifestState.Empty.LiveFiles.AddRange(LiveFiles.Select(f => KeyValuePair.Create(f.Key, f))),
+            Replay = Replay ?? [],
         };
     }
 }

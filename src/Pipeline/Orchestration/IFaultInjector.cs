@@ -1,6 +1,6 @@
 namespace SpotifyWorker.Pipeline.Orchestration;
 
-/// <summary>The steps of a batch at which a crash must leave the lake consistent.</summary>
+/// <summary>The steps of a batch (and of a compaction, which passes the commit points too) at which a crash must leave the lake consistent.</summary>
 public enum FaultPoint
 {
     /// <summary>Inside the transform: a silver file of the batch has just been written (once per entity with rows).</summary>
@@ -11,6 +11,9 @@ public enum FaultPoint
 
     /// <summary>Inside the transform: a gold file has just been moved from staging into its partition (once per file).</summary>
     AfterGoldMove,
+
+    /// <summary>Inside a compaction: an entity's new silver base has just been written (once per entity compacted).</summary>
+    AfterCompactionWrite,
 
     AfterTransform,
     BeforeCommit,

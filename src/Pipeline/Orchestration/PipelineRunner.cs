@@ -25,6 +25,7 @@ public sealed partial class PipelineRunner(
     GarbageCollector garbage,
     IOptions<PipelineOptions> pipeline,
     IOptions<BatchOptions> batching,
+    IOptions<CompactionOptions> compaction,
     IFaultInjector faults,
     IRunProgress progress,
     TimeProvider time,
@@ -42,7 +43,7 @@ public sealed partial class PipelineRunner(
     {
         var state = await log.LoadAsync(cancellationToken).ConfigureAwait(false);
         var (found, ignored) = await BatchPlanner.ScanAsync(stores.Raw, pipeline.Value.RawPrefix, state, cancellationToken).ConfigureAwait(false);
-        var batches = BatchPlanner.Plan(found, batching.Value);
+        var batches = ReplayPlanner.Plan(state, found, batching.Value).Batches;
         return new RunPlan(state.Seq, [.. batches.Select((b, i) => new PlannedBatch(state.Seq + i + 1, b))], ignored);
     }
 
@@ -52,10 +53,14 @@ public sealed partial class PipelineRunner(
         var started = time.GetUtcNow();
         var steps = new Dictionary<string, double>();
         var batches = new List<BatchSummary>();
+        var compactions = new List<CompactionSummary>();
         var state = ManifestState.Empty;
         var ignored = 0;
         RunSummary Finish(RunOutcome outcome, string? error = null) => new(
-            runId, outcome, started, time.GetUtcNow(), state.Seq, batches, state.RowsOf(Tables.Gold), steps, ignored, NewestRawTime(state), error);
+            runId, outcome, started, time.GetUtcNow(), state.Seq, batches, state.RowsOf(Tables.Gold), steps, ignored, NewestRawTime(state), error)
+        {
+            Compactions = compactions,
+        };
         try
         {
             state = await TimedAsync(steps, "load", () => log.LoadAsync(cancellationToken)).ConfigureAwait(false);
@@ -65,7 +70,9 @@ public sealed partial class PipelineRunner(
             ignored = ignoredKeys.Count;
             if (ignored > 0) LogIgnored(ignored, pipeline.Value.RawPrefix, ListNotInputs(ignoredKeys));
 
-            var plan = BatchPlanner.Plan(found, batching.Value);
+            var replay = ReplayPlanner.Plan(loaded, found, batching.Value);
+            if (replay.Missing.Count > 0) LogReplayMissing(replay.Missing.Count, string.Join("; ", replay.Missing.Take(10).Select(v => $"{v.Key} ({v.ETag})")));
+            var plan = replay.Batches;
             foreach (var batch in plan)
             {
                 progress.Phase($"batch {batches.Count + 1} of {plan.Count}: staging {batch.Count} raw files", batch.Sum(f => f.Object.Size));
@@ -73,9 +80,11 @@ public sealed partial class PipelineRunner(
                 var (next, summary) = await RunBatchAsync(runId, lease, state, batch, steps, cancellationToken).ConfigureAwait(false);
                 state = next;
                 batches.Add(summary);
+                (state, var compacted) = await CompactIfDueAsync(runId, lease, state, steps, cancellationToken).ConfigureAwait(false);
+                if (compacted is not null) compactions.Add(compacted);
             }
 
-            if (batches.Count > 0 || await RefreshNeededAsync(state, cancellationToken).ConfigureAwait(false))
+            if (batches.Count > 0 || compactions.Count > 0 || await RefreshNeededAsync(state, cancellationToken).ConfigureAwait(false))
             {
                 await RefreshAsync(state, steps, cancellationToken).ConfigureAwait(false);
             }
@@ -118,7 +127,7 @@ public sealed partial class PipelineRunner(
         try
         {
             await faults.AtAsync(FaultPoint.AfterTransform, cancellationToken).ConfigureAwait(false);
-            await VerifyAsync(output, cancellationToken).ConfigureAwait(false);
+            await VerifyAsync(output.Added, cancellationToken).ConfigureAwait(false);
             entry = new CommitEntry(
                 seq,
                 Guid.NewGuid().ToString("N"),
@@ -177,14 +186,14 @@ public sealed partial class PipelineRunner(
     }
 
     /// <summary>Every file the commit will name must exist whole before the commit names it.</summary>
-    private async Task VerifyAsync(BatchOutput output, CancellationToken cancellationToken)
+    private async Task VerifyAsync(IReadOnlyList<DataFile> added, CancellationToken cancellationToken)
     {
-        foreach (var file in output.Added)
+        foreach (var file in added)
         {
             var info = await stores.Lake.HeadAsync(file.Key, cancellationToken).ConfigureAwait(false);
             if (info is null || info.Size != file.Bytes)
             {
-                throw new InvalidDataException($"Output {stores.Lake.Describe(file.Key)} is {(info is null ? "missing" : $"{info.Size} bytes, expected {file.Bytes}")}; the batch is not committed");
+                throw new InvalidDataException($"Output {stores.Lake.Describe(file.Key)} is {(info is null ? "missing" : $"{info.Size} bytes, expected {file.Bytes}")}; it is not committed");
             }
         }
     }

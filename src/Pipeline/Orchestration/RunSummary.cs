@@ -31,6 +31,10 @@ public sealed record BatchSummary(
     double TransformSeconds,
     double CommitSeconds);
 
+/// <summary>What one compaction commit did.</summary>
+/// <param name="Reason">Why the policy called for it, or that an operator asked.</param>
+public sealed record CompactionSummary(long Seq, string Reason, int BasesWritten, int FilesSuperseded, long RowsKept, double Seconds);
+
 /// <summary>
 /// What one run did: the content of the one summary event per run. <see cref="Cost"/> is null in records
 /// written before runs were priced.
@@ -56,4 +60,7 @@ public sealed record RunSummary(
     public long GoldRowsWritten => Batches.Sum(b => b.GoldRowsWritten);
     public int PartitionsRewritten => Batches.SelectMany(b => b.PartitionsRewritten).Distinct().Count();
     public double DurationSeconds => (FinishedAt - StartedAt).TotalSeconds;
+
+    /// <summary>The silver compactions the run committed after its batches (none in records written before compaction existed).</summary>
+    public IReadOnlyList<CompactionSummary> Compactions { get; init; } = [];
 }

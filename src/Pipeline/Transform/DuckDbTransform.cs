@@ -66,10 +66,6 @@ public sealed partial class DuckDbTransform(
     /// <summary>The embedded engine keeps no state of its own: everything it knows is in the manifest.</summary>
     public Task ResetAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    // Contract placeholder for issue 13: the compaction branch implements it.
-    public Task<CompactionOutput> CompactAsync(CompactionWork work, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("Compaction is not built yet");
-
     private async Task<IReadOnlyDictionary<BatchFile, StagedInput>> StageAsync(BatchWork work, string workDir, CancellationToken cancellationToken)
     {
         var results = new ConcurrentDictionary<BatchFile, StagedInput>();

@@ -25,6 +25,7 @@ public static class WorkerCli
             GenerateCommand.Create(),
             DemoCommand.Create(),
             ReprocessCommand.Create(),
+            CompactCommand.Create(),
             ReportCommand.Create(),
             UnlockCommand.Create(),
         })

@@ -16,7 +16,7 @@ public sealed class TestLake : IDisposable
 {
     private readonly TempDirectory _dir = new();
 
-    public TestLake(BatchOptions? batch = null, IFaultInjector? faults = null, ICatalog? catalog = null, IQueryEngine? query = null, TimeProvider? time = null, TimeSpan? garbageGrace = null)
+    public TestLake(BatchOptions? batch = null, IFaultInjector? faults = null, ICatalog? catalog = null, IQueryEngine? query = null, TimeProvider? time = null, TimeSpan? garbageGrace = null, CompactionOptions? compaction = null)
     {
         Store = new LocalObjectStore(_dir.Path);
         Stores = new LakeStores(Store, "raw/", Store);
@@ -33,6 +33,7 @@ public sealed class TestLake : IDisposable
             new GarbageCollector(Stores, Log, Options.Create(new ManifestOptions { GarbageGracePeriod = garbageGrace ?? TimeSpan.FromHours(1) }), Time, NullLogger<GarbageCollector>.Instance),
             Options.Create(new PipelineOptions { Lake = _dir.Path }),
             Options.Create(batch ?? new BatchOptions()),
+            Options.Create(compaction ?? new CompactionOptions()),
             faults ?? NoFaults.Instance,
             NoProgress.Instance,
             Time,
@@ -55,6 +56,10 @@ public sealed class TestLake : IDisposable
 
     public Task<RunSummary> RunAsync(CancellationToken cancellationToken = default) =>
         Runner.RunOnceAsync(PipelineRunner.NewRunId(Time), NoLease.Instance, cancellationToken);
+
+    /// <summary>Compacts silver now, as the <c>compact</c> verb does; null when there was nothing to compact.</summary>
+    public Task<CompactionSummary?> CompactAsync(CancellationToken cancellationToken = default) =>
+        Runner.CompactNowAsync(PipelineRunner.NewRunId(Time), NoLease.Instance, cancellationToken);
 
     /// <summary>Runs and fails the test with the run's error if it did not succeed.</summary>
     public async Task<RunSummary> RunOkAsync()

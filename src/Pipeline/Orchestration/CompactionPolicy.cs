@@ -1,0 +1,47 @@
+using System.Globalization;
+using SpotifyWorker.Pipeline.Manifest;
+using SpotifyWorker.Pipeline.Transform;
+
+namespace SpotifyWorker.Pipeline.Orchestration;
+
+/// <summary>An entity's live silver: its compacted bases (<see cref="DataFile.ToBatch"/> set) and the batches' delta files since.</summary>
+public sealed record SilverShape(Entity Entity, int BaseFiles, long BaseRows, int DeltaFiles, long DeltaRows);
+
+/// <summary>Decides from the committed state alone whether silver is due for compaction (pure, so it is tested without a lake).</summary>
+public static class CompactionPolicy
+{
+    public static SilverShape ShapeOf(ManifestState state, Entity entity)
+    {
+        var files = state.FilesOf(Tables.Silver(entity)).ToList();
+        var bases = files.Where(f => f.ToBatch is not null).ToList();
+        var deltas = files.Where(f => f.ToBatch is null).ToList();
+        return new SilverShape(entity, bases.Count, bases.Sum(f => f.Rows), deltas.Count, deltas.Sum(f => f.Rows));
+    }
+
+    /// <summary>Why silver is due for compaction now, or null when it is not.</summary>
+    public static string? Due(ManifestState state, CompactionOptions options)
+    {
+        if (!options.Enabled) return null;
+        foreach (var shape in Entities.All.Select(e => ShapeOf(state, e)))
+        {
+            var table = Tables.Silver(shape.Entity);
+            if (shape.DeltaFiles > options.MaxDeltaFiles)
+            {
+                return $"{table} has {shape.DeltaFiles} delta files, more than {options.MaxDeltaFiles}";
+            }
+            if (shape.DeltaRows > 0 && shape.DeltaRows >= options.MinRows && shape.DeltaRows >= options.MinDeltaRatio * shape.BaseRows)
+            {
+                return string.Create(CultureInfo.InvariantCulture, $"{table} has {shape.DeltaRows} delta rows, at least {options.MinDeltaRatio} x its {shape.BaseRows} base rows");
+            }
+        }
+        return null;
+    }
+
+    /// <summary>Whether a compaction would change anything: some entity has a delta file, or more than one base.</summary>
+    public static bool HasWork(ManifestState state) =>
+        Entities.All.Select(e => ShapeOf(state, e)).Any(s => s.DeltaFiles > 0 || s.BaseFiles > 1);
+
+    /// <summary>The highest batch a base over these silver files covers: the batch of each delta file, or the bound of each base it absorbs.</summary>
+    public static long ToBatchOf(IEnumerable<DataFile> silver) =>
+        silver.Select(f => f.ToBatch ?? LakeLayout.BatchOf(f.Key) ?? 0).DefaultIfEmpty(0).Max();
+}
