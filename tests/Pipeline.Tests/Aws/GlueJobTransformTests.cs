@@ -90,7 +90,10 @@ public sealed class GlueJobTransformTests : IDisposable
         Assert.Equal(GlueJobArguments.Fingerprint(Work(2, NoLease.Instance)), args["--batch_fingerprint"]);
     }
 
-    /// <summary>Batch 5 is the last commit: artists have a delta over nothing, albums a base (compaction 3) and a delta.</summary>
+    /// <summary>
+    /// Batch 5 is the last commit: artists have a delta over nothing, albums a base (compaction 3) and a delta, tracks
+    /// one base alone (already compact, so not read).
+    /// </summary>
     private static CompactionWork Compaction(IRunLease lease) => new(
         6,
         "run",
@@ -99,6 +102,7 @@ public sealed class GlueJobTransformTests : IDisposable
             new DataFile("silver/artists/batch=5/part-a5.parquet", "silver_artists", 4, 100),
             new DataFile("silver/albums/compact=3/part-base.parquet", "silver_albums", 20, 900, ToBatch: 2),
             new DataFile("silver/albums/batch=4/part-b4.parquet", "silver_albums", 3, 100),
+            new DataFile("silver/tracks/compact=3/part-t.parquet", "silver_tracks", 7, 100, ToBatch: 2),
             new DataFile("gold/spotify_tracks/release_year=2020/part-g.parquet", "spotify_tracks", 20, 900, ReleaseYear: 2020),
             new DataFile("quarantine/albums/batch=4/part-q.parquet", "quarantine", 1, 100)),
         lease);
@@ -127,6 +131,19 @@ public sealed class GlueJobTransformTests : IDisposable
         Assert.Equal(LiveSilver, state.Files.Select(f => f.Key));
         Assert.Equal(2, state.Files.Single(f => f.Key.Contains("compact=3", StringComparison.Ordinal)).ToBatch);
         Assert.Equal([("jr_1", 6L), (null, 6L)], lease.Recorded);
+    }
+
+    [Fact]
+    public async Task CompactAsync_SilverAlreadyOneBasePerEntity_StartsNoRun()
+    {
+        await using var stub = StartsAndEnds(Run(JobRunState.Succeeded));
+        var work = Compaction(new RecordingLease());
+        var compact = work with { Committed = ParquetLake.State(5, [.. work.Committed.LiveFiles.Values.Where(f => f.ToBatch is not null || f.Table == Tables.Gold)]) };
+
+        var output = await Transform(stub.Url).CompactAsync(compact, Ct);
+
+        Assert.Empty(output.Superseded);
+        Assert.Empty(stub.Requests);
     }
 
     [Fact]

@@ -68,9 +68,16 @@ public static class GlueJobArguments
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())), 0, 16);
     }
 
-    /// <summary>What a compaction reads and supersedes: every live silver file of every entity, in key order.</summary>
+    /// <summary>
+    /// What a compaction reads and supersedes, in key order: every live silver file of each entity that is not
+    /// already one base alone (rewriting that would only cost, as DuckDbTransform.CompactAsync skips it too).
+    /// </summary>
     public static IReadOnlyList<DataFile> CompactionInputs(ManifestState committed) =>
-        [.. Entities.All.SelectMany(e => committed.FilesOf(Tables.Silver(e))).OrderBy(f => f.Key, StringComparer.Ordinal)];
+        [.. Entities.All
+            .Select(e => committed.FilesOf(Tables.Silver(e)).ToList())
+            .Where(files => files.Count > 1 || files.Any(f => f.ToBatch is null))
+            .SelectMany(files => files)
+            .OrderBy(f => f.Key, StringComparer.Ordinal)];
 
     public static string InlineKeys(IEnumerable<string> keys) => JsonSerializer.Serialize(keys.ToList());
 

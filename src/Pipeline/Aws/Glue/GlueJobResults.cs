@@ -1,4 +1,5 @@
 using SpotifyWorker.Pipeline.Manifest;
+using SpotifyWorker.Pipeline.Orchestration;
 using SpotifyWorker.Pipeline.Transform;
 
 namespace SpotifyWorker.Pipeline.Aws.Glue;
@@ -77,7 +78,7 @@ public static class GlueJobResults
             Check(bases[0].Key.StartsWith(folder, StringComparison.Ordinal), $"{bases[0].Key} is not under {folder}");
             Check(!work.Committed.LiveFiles.ContainsKey(bases[0].Key), $"{bases[0].Key} is already a committed file");
             Check(bases[0].Rows > 0 && bases[0].Rows <= read.Sum(f => f.Rows), $"{bases[0].Key} holds {bases[0].Rows} rows from {read.Sum(f => f.Rows)} read");
-            added.Add(bases[0] with { ToBatch = HighestBatch(read) });
+            added.Add(bases[0] with { ToBatch = CompactionPolicy.ToBatchOf(read) });
         }
         Check(added.Count == result.Added.Count, $"it wrote files of other tables: [{string.Join(", ", result.Added.Where(f => !added.Any(a => a.Key == f.Key)).Select(f => f.Key))}]");
 
@@ -86,10 +87,6 @@ public static class GlueJobResults
             StepSeconds = (result.StepSeconds ?? new Dictionary<string, double>()).ToDictionary(s => "glue." + s.Key, s => s.Value),
         };
     }
-
-    /// <summary>The highest batch whose rows a base of these files holds: a delta's own batch, a base's ToBatch.</summary>
-    private static long HighestBatch(IEnumerable<DataFile> read) =>
-        read.Max(f => f.ToBatch ?? LakeLayout.BatchOf(f.Key) ?? throw new InvalidDataException($"silver file {f.Key} names no batch and has no ToBatch"));
 
     /// <summary>The document a job writes for a batch output (the test's stand-in for the Glue job uses it).</summary>
     public static GlueJobResult FromBatchOutput(long seq, BatchOutput output) => new(

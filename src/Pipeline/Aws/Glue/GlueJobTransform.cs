@@ -63,6 +63,8 @@ public sealed partial class GlueJobTransform(
     {
         var clock = Stopwatch.StartNew();
         var inputs = GlueJobArguments.CompactionInputs(work.Committed);
+        // Nothing to rewrite: no run, no DPUs (the orchestrator commits no empty compaction).
+        if (inputs.Count == 0) return new CompactionOutput([], []);
         var job = new JobWork(
             work.Seq,
             $"compaction {work.Seq}",

@@ -4,7 +4,6 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using SpotifyWorker.Pipeline.Aws.Glue;
 using SpotifyWorker.Pipeline.Aws.S3;
-using SpotifyWorker.Pipeline.Catalog;
 using SpotifyWorker.Pipeline.DuckDb;
 using SpotifyWorker.Pipeline.Manifest;
 using SpotifyWorker.Pipeline.Orchestration;
@@ -17,9 +16,9 @@ namespace SpotifyWorker.Pipeline.Tests.Aws.Support;
 /// <summary>
 /// Plays the Glue job's part, since moto runs no Spark: it watches the job's runs (GetJobRuns), and for each new
 /// one reads the arguments as spotify_etl.py would, mirrors the raw files and the committed files from moto's S3
-/// into a local folder, runs the same SQL through <see cref="DuckDbTransform"/> (a compaction: the shared
-/// compact_&lt;entity&gt;.sql through DuckDB, as spotify_etl.run_compaction does through Spark), uploads the output
-/// files and the result document, and only then lets moto move the run to SUCCEEDED. Job runs must be held in their first state
+/// into a local folder, runs the same SQL through <see cref="DuckDbTransform"/> (a compaction too: the committed
+/// state it is given holds exactly the silver files to compact), uploads the output files and the result document,
+/// and only then lets moto move the run to SUCCEEDED. Job runs must be held in their first state
 /// (glue::job_run "manual") while it works. A run whose job fails (a stale batch whose committed files a newer
 /// commit has deleted, as the real job would fail) is ended too and reported FAILED through <see cref="Guard"/>.
 /// </summary>
@@ -115,7 +114,8 @@ public sealed class GlueJobSimulator : IAsyncDisposable
         var result = GlueJobArguments.Get(run, GlueJobArguments.Mode) switch
         {
             null => await PlayBatchAsync(run, Arg, lake, local, seq, committed, cancellationToken),
-            GlueJobArguments.CompactMode => await PlayCompactionAsync(local, seq, committed, cancellationToken),
+            GlueJobArguments.CompactMode => GlueJobResults.FromCompactionOutput(seq, await Transform(local, "").CompactAsync(
+                new CompactionWork(seq, "glue-" + run.Id, ParquetLake.State(committed.Seq, [.. committed.Files]), NoLease.Instance), cancellationToken)),
             var mode => throw new InvalidOperationException($"job run {run.Id} has unknown {GlueJobArguments.Mode} {mode}"),
         };
         foreach (var added in result.Added) await CopyAsync(local, lake, added.Key, cancellationToken);
@@ -141,32 +141,6 @@ public sealed class GlueJobSimulator : IAsyncDisposable
         var state = ParquetLake.State(committed.Seq, [.. committed.Files]);
         var output = await Transform(local, rawPrefix).ExecuteAsync(new BatchWork(seq, "glue-" + run.Id, files, state, NoLease.Instance), cancellationToken);
         return GlueJobResults.FromBatchOutput(seq, output);
-    }
-
-    /// <summary>
-    /// spotify_etl.run_compaction: compact_&lt;entity&gt;.sql over the entity's given silver files, one base per
-    /// entity under compact=&lt;seq&gt;, superseding exactly the files given.
-    /// </summary>
-    private async Task<GlueJobResult> PlayCompactionAsync(LocalObjectStore local, long seq, GlueCommittedState committed, CancellationToken cancellationToken)
-    {
-        using var scratch = new TempDirectory();
-        using var db = DuckDbSession.Open(SimulatedJob, scratch.Path);
-        var added = new List<DataFile>();
-        var superseded = new List<string>();
-        foreach (var entity in Entities.All)
-        {
-            var table = Tables.Silver(entity);
-            var inputs = committed.Files.Where(f => f.Table == table).ToList();
-            if (inputs.Count == 0) continue;
-            await db.ExecuteAsync($"CREATE TEMP VIEW {table} AS {LakeTableSql.Select(LakeTable.Named(table), [.. inputs.Select(f => local.PathOf(f.Key))])}", cancellationToken);
-            var key = LakeLayout.SilverCompacted(entity, seq);
-            var path = local.PathOf(key);
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            var rows = await db.ExecuteCountAsync($"COPY ({SqlScripts.Transform("compact_" + entity.Name())}\n) TO {DuckDbSession.Literal(path)} (FORMAT parquet)", cancellationToken);
-            added.Add(new DataFile(key, table, rows, new FileInfo(path).Length));
-            superseded.AddRange(inputs.Select(f => f.Key));
-        }
-        return GlueJobResults.FromCompactionOutput(seq, new CompactionOutput(added, superseded));
     }
 
     private static readonly DuckDbOptions SimulatedJob = new() { MemoryLimit = "256MB", Threads = 1 };
