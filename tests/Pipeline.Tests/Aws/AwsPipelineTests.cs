@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using SpotifyWorker.Pipeline.Aws.Glue;
 using SpotifyWorker.Pipeline.Aws.S3;
 using SpotifyWorker.Pipeline.Generation;
+using SpotifyWorker.Pipeline.Manifest;
 using SpotifyWorker.Pipeline.Orchestration;
 using SpotifyWorker.Pipeline.Query;
 using SpotifyWorker.Pipeline.Storage;
@@ -70,6 +71,44 @@ public sealed class AwsPipelineTests(MotoServer moto) : MotoTest(moto, "lake/")
         var rerun = await RunAsync(worker, Ct);
         Assert.Equal(RunOutcome.NothingNew, rerun.Outcome);
         Assert.Equal(summary.Batches.Count, await JobRunCountAsync());
+    }
+
+    [Fact]
+    public async Task RunOnce_CompactionsBetweenBatches_RunOnGlueInCompactModeAndCommitTheSameGoldAsTheLocalBackend()
+    {
+        await GenerateRawAsync();
+        await using var glue = new GlueJobSimulator(Moto, Aws);
+        // Compact as soon as an entity has two delta files: drops, a compaction, more drops, and so on.
+        await using var worker = AwsWorker.Build(Aws.Options, new Dictionary<string, string?>
+        {
+            ["Pipeline:Batch:MaxFiles"] = "3",
+            ["Pipeline:Compaction:MaxDeltaFiles"] = "1",
+        });
+
+        var summary = await RunAsync(worker, Ct);
+
+        Assert.Null(glue.Failure);
+        Assert.True(summary.Outcome == RunOutcome.Succeeded, summary.Error);
+        Assert.NotEmpty(summary.Compactions);
+        var runs = (await Aws.Glue.GetJobRunsAsync(new GetJobRunsRequest { JobName = MotoAws.JobName }, Ct)).JobRuns ?? [];
+        Assert.Equal(summary.Batches.Count + summary.Compactions.Count, runs.Count);
+        Assert.Equal(summary.Compactions.Count, runs.Count(r => GlueJobArguments.Get(r, GlueJobArguments.Mode) == GlueJobArguments.CompactMode));
+        using var mirror = await AwsWorker.MirrorAsync(Aws, Ct);
+        var entries = await mirror.Log.ReadRecentAsync(summary.CommittedSeq, (int)summary.CommittedSeq, Ct);
+        var firstCompaction = entries.First(e => e.Kind == CommitKind.Compaction).Seq;
+        Assert.Contains(entries, e => e.Kind != CommitKind.Compaction && e.Seq > firstCompaction); // batches read a compacted base
+        var state = await mirror.Log.LoadAsync(Ct);
+        Assert.Contains(state.LiveFiles.Values, f => f.Key.Contains("/compact=", StringComparison.Ordinal) && f.ToBatch is not null);
+        // The files a compaction superseded are gone from S3: silver/ holds the live files and nothing else.
+        var lake = new S3ObjectStore(Aws.S3, MotoAws.LakeBucket, "lake/", new S3StoreSettings(), TimeProvider.System);
+        var silver = await lake.ListAsync(LakeLayout.SilverPrefix, cancellationToken: Ct).Select(o => o.Key).ToListAsync(Ct);
+        Assert.Equal(state.LiveFiles.Keys.Where(k => k.StartsWith(LakeLayout.SilverPrefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal), silver.Order(StringComparer.Ordinal));
+        Assert.Equal(await LocalGoldAsync(), await mirror.GoldAsync());
+        await OracleAssert.MatchesAsync(mirror.Store, RawStore);
+
+        var rerun = await RunAsync(worker, Ct);
+        Assert.Equal(RunOutcome.NothingNew, rerun.Outcome);
+        Assert.Equal(runs.Count, await JobRunCountAsync());
     }
 
     [Fact]
