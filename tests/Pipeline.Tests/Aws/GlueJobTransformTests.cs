@@ -133,6 +133,36 @@ public sealed class GlueJobTransformTests : IDisposable
         Assert.Equal([("jr_1", 6L), (null, 6L)], lease.Recorded);
     }
 
+    [Theory]
+    [InlineData(true, "jr_old")]
+    [InlineData(false, "jr_new")]
+    public async Task CompactAsync_InheritedRunOfTheSeq_ReattachesOnlyWhenItComputesThisCompaction(bool sameWork, string expectedRun)
+    {
+        // A dead predecessor's run for seq 6: this very compaction, or a batch that was to become seq 6.
+        var fingerprint = GlueJobArguments.Fingerprint(Compaction(NoLease.Instance));
+        var other = GlueJobArguments.Fingerprint(Work(1, NoLease.Instance) with { Seq = 6 });
+        var polls = 0;
+        await using var stub = new AwsJsonStub(r => r.Target switch
+        {
+            "AWSGlue.GetJobRuns" => (200, new GetJobRunsResponse([], null)),
+            "AWSGlue.StartJobRun" => (200, new StartJobRunResponse("jr_new")),
+            _ when r.Body.GetProperty("RunId").GetString() == "jr_old" => (200, new GetJobRunResponse(new JobRun
+            {
+                Id = "jr_old",
+                JobRunState = Interlocked.Increment(ref polls) < 3 ? JobRunState.Running : JobRunState.Error,
+                Arguments = new() { ["--batch_seq"] = "6", ["--batch_fingerprint"] = sameWork ? fingerprint : other },
+            })),
+            _ => (200, new GetJobRunResponse(Run(JobRunState.Error) with { Id = "jr_new" })),
+        });
+        var lease = new RecordingLease(new LeaseDocument("dead", "run0", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, "jr_old", 6));
+
+        await Assert.ThrowsAsync<GlueJobRunFailedException>(() => Transform(stub.Url).CompactAsync(Compaction(lease), Ct));
+
+        Assert.NotEqual(fingerprint, other);
+        Assert.Equal(sameWork ? 0 : 1, stub.Requests.Count(r => r.Target == "AWSGlue.StartJobRun"));
+        Assert.Equal([(expectedRun, 6L), (null, 6L)], lease.Recorded);
+    }
+
     [Fact]
     public async Task CompactAsync_SilverAlreadyOneBasePerEntity_StartsNoRun()
     {
