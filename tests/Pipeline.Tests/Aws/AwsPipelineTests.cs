@@ -227,6 +227,59 @@ public sealed class AwsPipelineTests(MotoServer moto) : MotoTest(moto, "lake/")
         Assert.Equal(1, await JobRunCountAsync());
     }
 
+    [Fact]
+    public async Task Compact_WorkerDiesWhileGlueCompacts_SuccessorReattachesThroughTheLeaseWithoutASecondRun()
+    {
+        await GenerateRawAsync();
+        await using var glue = new GlueJobSimulator(Moto, Aws);
+        await using (var loader = AwsWorker.Build(Aws.Options, new Dictionary<string, string?> { ["Pipeline:Batch:MaxFiles"] = "5" }))
+        {
+            var loaded = await RunAsync(loader, Ct);
+            Assert.True(loaded.Outcome == RunOutcome.Succeeded && loaded.Compactions.Count == 0, loaded.Error ?? "it compacted");
+        }
+        var batchRuns = await JobRunCountAsync();
+        glue.Enabled = false;
+        await using (var first = AwsWorker.Build(Aws.Options))
+        {
+            using var kill = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+            var compacting = CompactNowAsync(first, kill.Token);
+            while (await JobRunCountAsync() == batchRuns)
+            {
+                Assert.False(compacting.IsCompleted, $"the worker ended before starting a Glue job run: {compacting.Exception?.Message}");
+                await Task.Delay(50, Ct);
+            }
+            await Task.Delay(300, Ct); // the run id reaches the lease right after the start
+            await kill.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => compacting);
+        }
+
+        await using var successor = AwsWorker.Build(Aws.Options);
+        glue.Enabled = true;
+        var summary = await CompactNowAsync(successor, Ct);
+
+        Assert.Null(glue.Failure);
+        Assert.NotNull(summary);
+        Assert.Equal(batchRuns + 1, await JobRunCountAsync());
+        using var mirror = await AwsWorker.MirrorAsync(Aws, Ct);
+        var state = await mirror.Log.LoadAsync(Ct);
+        Assert.Equal(summary.Seq, state.Seq);
+        Assert.All(state.LiveFiles.Values.Where(f => f.Table.StartsWith("silver_", StringComparison.Ordinal)), f => Assert.Contains($"/compact={summary.Seq}/", f.Key, StringComparison.Ordinal));
+        Assert.Equal(await LocalGoldAsync(), await mirror.GoldAsync());
+        await OracleAssert.MatchesAsync(mirror.Store, RawStore);
+    }
+
+    /// <summary>The <c>compact</c> verb's work: the lease, then a compaction now.</summary>
+    private static async Task<CompactionSummary?> CompactNowAsync(ServiceProvider worker, CancellationToken cancellationToken)
+    {
+        const string runId = "compact-test";
+        var (lease, refusal) = await worker.GetRequiredService<LeaseManager>().AcquireAsync(LeaseManager.ProcessOwner, runId, cancellationToken);
+        Assert.True(lease is not null, refusal?.YieldLine());
+        await using (lease)
+        {
+            return await worker.GetRequiredService<PipelineRunner>().CompactNowAsync(runId, lease, cancellationToken);
+        }
+    }
+
     /// <summary>Runs a worker until its Glue job run has started, then stops it the way a killed task stops.</summary>
     private async Task KillWorkerWhileJobRunsAsync()
     {
