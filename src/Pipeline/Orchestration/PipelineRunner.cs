@@ -73,6 +73,10 @@ public sealed partial class PipelineRunner(
             var replay = ReplayPlanner.Plan(loaded, found, batching.Value);
             if (replay.Missing.Count > 0) LogReplayMissing(replay.Missing.Count, string.Join("; ", replay.Missing.Take(10).Select(v => $"{v.Key} ({v.ETag})")));
             var plan = replay.Batches;
+            // A compaction due after the last committed batch (its run was interrupted) comes first, so the batches
+            // that follow are numbered as they would have been.
+            (state, var pending) = await CompactIfDueAsync(runId, lease, state, steps, cancellationToken).ConfigureAwait(false);
+            if (pending is not null) compactions.Add(pending);
             foreach (var batch in plan)
             {
                 progress.Phase($"batch {batches.Count + 1} of {plan.Count}: staging {batch.Count} raw files", batch.Sum(f => f.Object.Size));
@@ -88,7 +92,7 @@ public sealed partial class PipelineRunner(
             {
                 await RefreshAsync(state, steps, cancellationToken).ConfigureAwait(false);
             }
-            return Finish(batches.Count > 0 ? RunOutcome.Succeeded : RunOutcome.NothingNew);
+            return Finish(batches.Count > 0 || compactions.Count > 0 ? RunOutcome.Succeeded : RunOutcome.NothingNew);
         }
         catch (CommitConflictException e)
         {

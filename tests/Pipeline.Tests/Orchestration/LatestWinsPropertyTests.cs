@@ -12,8 +12,9 @@ namespace SpotifyWorker.Pipeline.Tests.Orchestration;
 /// <summary>
 /// The wide property: random drop sets (1 to 8 drops; several files per entity per drop; keys repeated within a file
 /// and across files; rows moving between years; dimensions arriving late or never; invalid rows of every row-level
-/// kind) processed under a random batch cap, with runs after random drops. After the last run gold and quarantine
-/// equal the oracle's, and a rerun commits nothing. The seed is printed and replayable; a failure shrinks to a
+/// kind) processed under a random batch cap, with runs after random drops, silver compacted at random points between
+/// them (by the <c>compact</c> verb's call, and by a random compaction policy after batches). After the last run gold
+/// and quarantine equal the oracle's, and a rerun commits nothing. The seed is printed and replayable; a failure shrinks to a
 /// minimal drop set.
 /// </summary>
 public sealed class LatestWinsPropertyTests
@@ -33,14 +34,18 @@ public sealed class LatestWinsPropertyTests
     }
 
     /// <param name="RunAfter">Whether a run follows this drop (the last drop is always followed by one).</param>
-    public sealed record Drop(RawFile[] Files, bool RunAfter)
+    /// <param name="CompactAfter">Whether silver is compacted after this drop's run (or after the drop, when no run follows).</param>
+    public sealed record Drop(RawFile[] Files, bool RunAfter, bool CompactAfter = false)
     {
-        public override string ToString() => (RunAfter ? "drop, then run:\n    " : "drop:\n    ") + string.Join("\n    ", Files.Select(f => f.ToString()));
+        public override string ToString() =>
+            (RunAfter ? "drop, then run" : "drop") + (CompactAfter ? ", then compact" : "") + ":\n    " + string.Join("\n    ", Files.Select(f => f.ToString()));
     }
 
-    public sealed record Scenario(Drop[] Drops, int MaxFiles)
+    /// <param name="CompactEvery">Runs compact once an entity has more than this many delta files (0: the policy never fires).</param>
+    public sealed record Scenario(Drop[] Drops, int MaxFiles, int CompactEvery = 0)
     {
-        public override string ToString() => $"MaxFiles={MaxFiles}, {Drops.Length} drops:\n  " + string.Join("\n  ", Drops.Select(d => d.ToString()));
+        public override string ToString() =>
+            $"MaxFiles={MaxFiles}, CompactEvery={CompactEvery}, {Drops.Length} drops:\n  " + string.Join("\n  ", Drops.Select(d => d.ToString()));
     }
 
     private static readonly Gen<string> ArtistRow =
@@ -83,18 +88,25 @@ public sealed class LatestWinsPropertyTests
         from albums in FilesOf(drop, "albums", AlbumHeader, AlbumRow)
         from tracks in FilesOf(drop, "tracks", TrackHeader, TrackRow)
         from runAfter in Gen.Elements(true, true, false)
-        select new Drop([.. artists, .. albums, .. tracks], runAfter);
+        from compactAfter in Gen.Elements(false, false, true)
+        select new Drop([.. artists, .. albums, .. tracks], runAfter, compactAfter);
 
     private static readonly Gen<Scenario> ScenarioGen =
         from count in Gen.Choose(1, 8)
         from drops in Gen.CollectToArray(Enumerable.Range(1, count), DropGen)
         from maxFiles in Gen.Frequency((1, Gen.Constant(1)), (2, Gen.Constant(2)), (2, Gen.Constant(3)), (4, Gen.Constant(500)))
-        select new Scenario([.. drops], maxFiles);
+        from compactEvery in Gen.Frequency((2, Gen.Constant(0)), (1, Gen.Choose(1, 3)))
+        select new Scenario([.. drops], maxFiles, compactEvery);
 
-    /// <summary>Smaller scenarios: a drop fewer, a file fewer, a row fewer, no batch cap.</summary>
+    /// <summary>Smaller scenarios: a drop fewer, a file fewer, a row fewer, no batch cap, no compaction.</summary>
     private static IEnumerable<Scenario> Shrink(Scenario s)
     {
         if (s.MaxFiles != 500) yield return s with { MaxFiles = 500 };
+        if (s.CompactEvery != 0) yield return s with { CompactEvery = 0 };
+        for (var d = 0; d < s.Drops.Length; d++)
+        {
+            if (s.Drops[d].CompactAfter) yield return With(s, d, s.Drops[d] with { CompactAfter = false });
+        }
         for (var d = 0; d < s.Drops.Length; d++)
         {
             if (s.Drops.Length > 1) yield return s with { Drops = [.. s.Drops.Where((_, i) => i != d)] };
@@ -118,11 +130,15 @@ public sealed class LatestWinsPropertyTests
 
     private static async Task<bool> HoldsAsync(Scenario scenario)
     {
-        using var lake = new TestLake(new BatchOptions { MaxFiles = scenario.MaxFiles });
+        var policy = scenario.CompactEvery == 0
+            ? new CompactionOptions { Enabled = false }
+            : new CompactionOptions { MinRows = long.MaxValue, MaxDeltaFiles = scenario.CompactEvery };
+        using var lake = new TestLake(new BatchOptions { MaxFiles = scenario.MaxFiles }, compaction: policy);
         for (var d = 0; d < scenario.Drops.Length; d++)
         {
             foreach (var file in scenario.Drops[d].Files) await lake.PutAsync(file.Key, File(file.Header, file.Rows));
             if (scenario.Drops[d].RunAfter || d == scenario.Drops.Length - 1) await lake.RunOkAsync();
+            if (scenario.Drops[d].CompactAfter) await lake.CompactAsync();
         }
         await OracleAssert.MatchesAsync(lake);
         var seq = (await lake.Log.LoadAsync(CancellationToken.None)).Seq;

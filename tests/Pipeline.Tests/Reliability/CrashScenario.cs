@@ -12,7 +12,8 @@ namespace SpotifyWorker.Pipeline.Tests.Reliability;
 /// <summary>
 /// The batch every crash test interrupts, prepared once: a lake that has processed drop 1 (the template each
 /// case copies), and the same lake taken through drop 2 without faults (the reference). Drop 2 carries the dirty
-/// files, so its two batches (Batch:MaxFiles=5) write silver, quarantine and gold files; the reference records
+/// files, so its two batches (Batch:MaxFiles=5) write silver, quarantine and gold files, and a compaction commit
+/// comes between them (Compaction:MaxDeltaFiles=1); the reference records
 /// the gold table at every commit and how often each fault point is reached.
 /// </summary>
 public sealed class CrashScenario : IAsyncLifetime
@@ -33,6 +34,11 @@ public sealed class CrashScenario : IAsyncLifetime
         ["Pipeline:Lease:RenewInterval"] = "00:00:01",
         ["Pipeline:Lease:WaitTimeout"] = "00:00:15",
         ["Pipeline:DuckDb:Threads"] = "1",
+        // Silver is compacted once an entity has more than one delta file: drop 2's first batch is followed by a
+        // compaction commit, then its second batch adds to the bases, and every crash point is reached inside and
+        // around the compaction too.
+        ["Pipeline:Compaction:MinRows"] = "9223372036854775807",
+        ["Pipeline:Compaction:MaxDeltaFiles"] = "1",
     };
 
     internal GeneratedLake Drops => _drops ?? throw new InvalidOperationException("not initialised");
@@ -51,9 +57,10 @@ public sealed class CrashScenario : IAsyncLifetime
     {
         _drops = await GeneratedLake.CreateAsync(new GenerationOptions { Scale = 0.002, Drops = 2, Seed = 20, Dirty = true });
         await _drops.PutDropAsync(1, _template.Path);
+        RunSummary first;
         using (var services = PipelineServices.Create(_template.Path, Settings))
         {
-            var first = await services.GetRequiredService<RunCoordinator>().RunAsync(TestContext.Current.CancellationToken);
+            first = await services.GetRequiredService<RunCoordinator>().RunAsync(TestContext.Current.CancellationToken);
             if (first.Outcome != RunOutcome.Succeeded) throw new InvalidOperationException($"drop 1: {first.Outcome} {first.Error}");
         }
 
@@ -69,6 +76,7 @@ public sealed class CrashScenario : IAsyncLifetime
         {
             var second = await services.GetRequiredService<RunCoordinator>().RunAsync(TestContext.Current.CancellationToken);
             if (second.Outcome != RunOutcome.Succeeded || second.Batches.Count != 2) throw new InvalidOperationException($"drop 2: {second.Outcome} in {second.Batches.Count} batches {second.Error}");
+            if (second.Compactions.Count != 1) throw new InvalidOperationException($"drop 2: {second.Compactions.Count} compactions, expected 1 (drop 1: {first.Batches.Count} batches, {first.Compactions.Count} compactions)");
         }
         GoldAtSeq = gold;
         Reached = observer.Counts.ToDictionary();

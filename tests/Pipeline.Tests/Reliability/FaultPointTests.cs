@@ -11,7 +11,7 @@ using Xunit;
 namespace SpotifyWorker.Pipeline.Tests.Reliability;
 
 /// <summary>
-/// A run interrupted at every step of a batch, by an exception in process and by SIGKILL of the real executable:
+/// A run interrupted at every step of a batch and of the compaction after it, by an exception in process and by SIGKILL of the real executable:
 /// right after the crash the lake shows a committed state exactly as the fault-free run had it; the next run
 /// repairs everything (gold and quarantine as the reference, every raw file recorded once, no garbage left).
 /// </summary>
@@ -22,7 +22,7 @@ public sealed class FaultPointTests(CrashScenario scenario) : IClassFixture<Cras
     /// <summary>Every point a local run reaches (DuringGluePoll belongs to the Glue engine).</summary>
     public static TheoryData<FaultPoint> LocalPoints() => [.. Enum.GetValues<FaultPoint>().Where(p => p != FaultPoint.DuringGluePoll)];
 
-    /// <summary>Points where the real process is killed: inside the transform, around the commit, after the deletes, before the views.</summary>
+    /// <summary>Points where the real process is killed: inside the transform, around the commit, after the deletes, before the views, inside and around the compaction.</summary>
     public static TheoryData<FaultPoint, int> KillPoints() => new()
     {
         { FaultPoint.AfterSilverWrite, 1 },
@@ -31,6 +31,9 @@ public sealed class FaultPointTests(CrashScenario scenario) : IClassFixture<Cras
         { FaultPoint.AfterCommit, 1 },
         { FaultPoint.AfterSupersededDelete, 2 },
         { FaultPoint.BeforeViewRefresh, 1 },
+        { FaultPoint.AfterCompactionWrite, 2 },
+        { FaultPoint.BeforeCommit, 3 }, // the second batch's, over the compacted bases (#2 is the compaction's)
+        { FaultPoint.BeforeSupersededDelete, 2 }, // the compaction's, its bases committed and the deltas not yet deleted
     };
 
     [Theory]
