@@ -1,13 +1,18 @@
-"""SpotifyWorker's Glue 5 job: one batch of raw Spotify CSV files -> silver, quarantine and gold Parquet files.
+"""SpotifyWorker's Glue 5 job: one batch of raw Spotify CSV files -> silver, quarantine and gold Parquet files, or
+one compaction of the live silver files into one base per entity.
 
-The worker (GlueJobTransform) starts one run per batch and passes the batch as arguments:
+The worker (GlueJobTransform) starts one run per batch (or compaction) and passes the work as arguments:
 
-  --batch_seq, --batch_fingerprint   the batch's commit sequence number and content hash
+  --mode                             absent for a batch; "compact" for a compaction (then the raw arguments are absent)
+  --batch_seq, --batch_fingerprint   the commit sequence number and a hash of the work (batch or compaction)
   --raw_bucket, --raw_prefix         where the raw files are; keys are <raw_prefix><entity>/... or Kaggle names (entity_of)
   --raw_keys                         JSON list of the batch's raw keys in ordinal order (later wins), or
   --raw_keys_manifest                a lake key of {"raw_keys": [...]} when the list is long
   --lake_bucket, --lake_prefix       the lake (--lake_prefix is absent when the lake is the bucket root)
-  --committed_state                  lake key of {"seq": n, "files": [{key, table, rows, bytes, release_year}]}
+  --committed_state                  lake key of {"seq": n, "files": [{key, table, rows, bytes, release_year, to_batch}]}:
+                                     the worker's committed live files; the job reads these and never lists a
+                                     data prefix (a listing would also see superseded and uncommitted files).
+                                     For a compaction: exactly the silver files to compact.
   --output_key                       lake key where this job writes its result document
   --server_side_encryption           AES256 or aws:kms for every object written (default AES256), and
   --kms_key_id                       the KMS key for aws:kms (absent: the bucket's default key)
@@ -24,6 +29,9 @@ Roles:
   publishing.json, copies every file to its new unique key (gold last, with the managed multipart copy), deletes
   every copy when one fails, and writes output.json. Nothing is visible to the pipeline until the worker commits
   the result; Athena sees the gold copies from the publish on (see README, "Readers on Athena").
+- in a compaction the driver (run_compaction) runs compact_<entity> over the silver files it was given, has Spark
+  write one base per entity to staging, and publishes and reports the same way; it supersedes exactly the files
+  it read.
 The executor-side functions import nothing from Glue or Spark (boto3 only when a task makes its client), so they
 are tested with plain python3 and a stand-in S3 client.
 """
@@ -56,6 +64,11 @@ SQL_STEPS = [
     "gold_affected_partitions",
     "gold_rewrite",
 ]
+
+# A compaction runs these, one per entity, each over that entity's live silver files only.
+COMPACT_STEPS = ["compact_" + e for e in ENTITIES]
+
+COMPACT_MODE = "compact"
 
 LINEAGE_COLUMNS = ["_file_ord", "_line", "_row"]
 
@@ -524,15 +537,26 @@ def split_s3(uri):
     return bucket, key
 
 
+def optional_argument(argv, name):
+    flag = "--" + name
+    return argv[argv.index(flag) + 1] if flag in argv and argv.index(flag) + 1 < len(argv) else None
+
+
+def required_arguments(mode):
+    """The arguments a run of this mode cannot do without; a compaction reads no raw files."""
+    common = ["JOB_NAME", "batch_seq", "batch_fingerprint", "lake_bucket", "committed_state", "output_key", "sql_prefix"]
+    return common if mode == COMPACT_MODE else common + ["raw_bucket", "raw_prefix"]
+
+
 def resolve_arguments(argv):
     """getResolvedOptions for the required arguments; the optional ones are read directly (Glue drops empty values)."""
     from awsglue.utils import getResolvedOptions
-    required = ["JOB_NAME", "batch_seq", "batch_fingerprint", "raw_bucket", "raw_prefix", "lake_bucket",
-                "committed_state", "output_key", "sql_prefix"]
-    args = getResolvedOptions(argv, required)
-    for optional in ["raw_keys", "raw_keys_manifest", "lake_prefix", "server_side_encryption", "kms_key_id"]:
-        flag = "--" + optional
-        args[optional] = argv[argv.index(flag) + 1] if flag in argv and argv.index(flag) + 1 < len(argv) else None
+    mode = optional_argument(argv, "mode")
+    if mode not in (None, COMPACT_MODE):
+        raise ValueError("--mode %s is not a mode of this job (absent for a batch, or %s)" % (mode, COMPACT_MODE))
+    args = getResolvedOptions(argv, required_arguments(mode))
+    for optional in ["mode", "raw_keys", "raw_keys_manifest", "lake_prefix", "server_side_encryption", "kms_key_id"]:
+        args[optional] = optional_argument(argv, optional)
     return args
 
 
@@ -615,9 +639,20 @@ def validate_entity(spark, lake, sql, entity, staged):
     return checked, batch
 
 
+def silver_files(files, entity):
+    """The entity's silver files among those the worker passed (its committed live set: delta files and bases)."""
+    return [f for f in files if f["table"] == "silver_" + entity]
+
+
+def read_silver(spark, lake, files):
+    """Exactly these silver files, by key: never a listing of silver/, which would also see the files a
+    compaction superseded and the files of runs that were never committed."""
+    return spark.read.option("mergeSchema", "true").parquet(*[lake.uri + f["key"] for f in files])
+
+
 def register_silver(spark, lake, committed_files, entity, batch):
-    silver = [lake.uri + f["key"] for f in committed_files if f["table"] == "silver_" + entity]
-    view = batch if not silver else spark.read.option("mergeSchema", "true").parquet(*silver).unionByName(batch, allowMissingColumns=True)
+    silver = silver_files(committed_files, entity)
+    view = batch if not silver else read_silver(spark, lake, silver).unionByName(batch, allowMissingColumns=True)
     view.createOrReplaceTempView("silver_" + entity)
 
 
@@ -677,21 +712,42 @@ def discard(lake, keys):
         print("spotify_etl: could not delete the copies of a failed run: %s" % e, file=sys.stderr)
 
 
+class Run:
+    """What both modes share: the lake, the run's folder next to its output document, and the shared SQL."""
+
+    def __init__(self, s3, args):
+        self.seq = int(args["batch_seq"])
+        self.encryption = {"ServerSideEncryption": args["server_side_encryption"] or "AES256"}
+        if args["kms_key_id"]:
+            self.encryption["SSEKMSKeyId"] = args["kms_key_id"]
+        self.lake = Lake(s3, args["lake_bucket"], args["lake_prefix"] or "", self.encryption)
+        self.output_key = args["output_key"]
+        self.job_folder = self.output_key.rsplit("/", 1)[0] + "/"
+        self.staging = self.job_folder + "staging/"
+        self.s3 = s3
+        self.sql_bucket, self.sql_folder = split_s3(args["sql_prefix"].rstrip("/") + "/")
+
+    def sql(self, name):
+        return self.s3.get_object(Bucket=self.sql_bucket, Key=self.sql_folder + name + ".sql")["Body"].read().decode("utf-8")
+
+    def report(self, result):
+        """Writes the result document of the published files, then removes the staging output (as large as the
+        work); the small documents stay until the worker has committed. No document: the copies are deleted."""
+        try:
+            self.lake.put(self.output_key, json.dumps(result, indent=2).encode("utf-8"))
+        except BaseException:
+            discard(self.lake, [f["key"] for f in result["added"]])
+            raise
+        self.lake.delete(self.lake.list(self.job_folder + "stage/") + self.lake.list(self.staging))
+        return result
+
+
 def run_batch(sc, spark, s3, args):
     """The driver's coordination of one batch; returns the result document."""
-    seq = int(args["batch_seq"])
-    encryption = {"ServerSideEncryption": args["server_side_encryption"] or "AES256"}
-    if args["kms_key_id"]:
-        encryption["SSEKMSKeyId"] = args["kms_key_id"]
-    lake = Lake(s3, args["lake_bucket"], args["lake_prefix"] or "", encryption)
-    job_folder = args["output_key"].rsplit("/", 1)[0] + "/"
-    staging = job_folder + "staging/"
+    run = Run(s3, args)
+    seq, lake, job_folder, staging, sql = run.seq, run.lake, run.job_folder, run.staging, run.sql
     job = {"seq": seq, "raw_bucket": args["raw_bucket"], "raw_prefix": args["raw_prefix"], "lake_bucket": lake.bucket,
-           "lake_prefix": lake.prefix, "job_folder": job_folder, "encryption": encryption}
-    sql_bucket, sql_folder = split_s3(args["sql_prefix"].rstrip("/") + "/")
-
-    def sql(name):
-        return s3.get_object(Bucket=sql_bucket, Key=sql_folder + name + ".sql")["Body"].read().decode("utf-8")
+           "lake_prefix": lake.prefix, "job_folder": job_folder, "encryption": run.encryption}
 
     keys = json.loads(args["raw_keys"]) if args["raw_keys"] else json.loads(lake.get(args["raw_keys_manifest"]))["raw_keys"]
     committed_files = json.loads(lake.get(args["committed_state"]))["files"]
@@ -759,15 +815,44 @@ def run_batch(sc, spark, s3, args):
         "partitions_rewritten": partitions,
         "step_seconds": steps,
     }
-    try:
-        lake.put(args["output_key"], json.dumps(result, indent=2).encode("utf-8"))
-    except BaseException:
-        discard(lake, [f["key"] for f in added])
-        raise
-    # The staged copies of the raw files and Spark's staging output are as large as the batch: remove them now.
-    # The small documents stay until the worker has committed this batch.
-    lake.delete(lake.list(job_folder + "stage/") + lake.list(staging))
-    return result
+    return run.report(result)
+
+
+def compact_entity(spark, run, entity, inputs):
+    """compact_<entity> over exactly the given silver files, written as one file to staging: (staged key, rows).
+    The rows are counted from the written file's footer, so the window is computed once."""
+    read_silver(spark, run.lake, inputs).createOrReplaceTempView("silver_" + entity)
+    # One shuffle to one partition after the window, rather than coalesce(1) pulling the window into one task.
+    source = write_one_file(spark.sql(run.sql("compact_" + entity)).repartition(1), run.lake, run.staging + "silver_" + entity + "/")
+    return source, spark.read.parquet(run.lake.uri + source).count()
+
+
+def run_compaction(spark, s3, args):
+    """The driver's coordination of one compaction: one base per entity holding the current version of each key of
+    the silver files the worker passed, which it supersedes, all of them and nothing else; returns the result."""
+    run = Run(s3, args)
+    files = json.loads(run.lake.get(args["committed_state"]))["files"]
+    staged, superseded, steps, clock = [], [], {}, time.time()
+    for entity in ENTITIES:
+        inputs = silver_files(files, entity)
+        if not inputs:
+            continue
+        source, rows = compact_entity(spark, run, entity, inputs)
+        staged.append((source, {"key": "silver/%s/compact=%d/part-%s.parquet" % (entity, run.seq, uuid.uuid4().hex),
+                                "table": "silver_" + entity, "rows": rows}))
+        superseded += [f["key"] for f in inputs]
+        steps["compact_" + entity], clock = time.time() - clock, time.time()
+    added = publish(run.lake, run.job_folder, staged)
+    steps["publish"] = time.time() - clock
+    return run.report({
+        "batch_seq": run.seq,
+        "files": [],
+        "added": added,
+        "superseded": superseded,
+        "gold_rows_written": 0,
+        "partitions_rewritten": [],
+        "step_seconds": steps,
+    })
 
 
 def main():
@@ -785,7 +870,10 @@ def main():
     # manifest chooses the files. Job.init/commit remain for Glue's run bookkeeping.
     job = Job(glue)
     job.init(args["JOB_NAME"], args)
-    run_batch(sc, spark, boto3.client("s3"), args)
+    if args["mode"] == COMPACT_MODE:
+        run_compaction(spark, boto3.client("s3"), args)
+    else:
+        run_batch(sc, spark, boto3.client("s3"), args)
     job.commit()
 
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using SpotifyWorker.Pipeline.Aws.Glue;
 using SpotifyWorker.Pipeline.Aws.S3;
 using SpotifyWorker.Pipeline.Generation;
+using SpotifyWorker.Pipeline.Manifest;
 using SpotifyWorker.Pipeline.Orchestration;
 using SpotifyWorker.Pipeline.Query;
 using SpotifyWorker.Pipeline.Storage;
@@ -70,6 +71,44 @@ public sealed class AwsPipelineTests(MotoServer moto) : MotoTest(moto, "lake/")
         var rerun = await RunAsync(worker, Ct);
         Assert.Equal(RunOutcome.NothingNew, rerun.Outcome);
         Assert.Equal(summary.Batches.Count, await JobRunCountAsync());
+    }
+
+    [Fact]
+    public async Task RunOnce_CompactionsBetweenBatches_RunOnGlueInCompactModeAndCommitTheSameGoldAsTheLocalBackend()
+    {
+        await GenerateRawAsync();
+        await using var glue = new GlueJobSimulator(Moto, Aws);
+        // Compact as soon as an entity has two delta files: drops, a compaction, more drops, and so on.
+        await using var worker = AwsWorker.Build(Aws.Options, new Dictionary<string, string?>
+        {
+            ["Pipeline:Batch:MaxFiles"] = "3",
+            ["Pipeline:Compaction:MaxDeltaFiles"] = "1",
+        });
+
+        var summary = await RunAsync(worker, Ct);
+
+        Assert.Null(glue.Failure);
+        Assert.True(summary.Outcome == RunOutcome.Succeeded, summary.Error);
+        Assert.NotEmpty(summary.Compactions);
+        var runs = (await Aws.Glue.GetJobRunsAsync(new GetJobRunsRequest { JobName = MotoAws.JobName }, Ct)).JobRuns ?? [];
+        Assert.Equal(summary.Batches.Count + summary.Compactions.Count, runs.Count);
+        Assert.Equal(summary.Compactions.Count, runs.Count(r => GlueJobArguments.Get(r, GlueJobArguments.Mode) == GlueJobArguments.CompactMode));
+        using var mirror = await AwsWorker.MirrorAsync(Aws, Ct);
+        var entries = await mirror.Log.ReadRecentAsync(summary.CommittedSeq, (int)summary.CommittedSeq, Ct);
+        var firstCompaction = entries.First(e => e.Kind == CommitKind.Compaction).Seq;
+        Assert.Contains(entries, e => e.Kind != CommitKind.Compaction && e.Seq > firstCompaction); // batches read a compacted base
+        var state = await mirror.Log.LoadAsync(Ct);
+        Assert.Contains(state.LiveFiles.Values, f => f.Key.Contains("/compact=", StringComparison.Ordinal) && f.ToBatch is not null);
+        // The files a compaction superseded are gone from S3: silver/ holds the live files and nothing else.
+        var lake = new S3ObjectStore(Aws.S3, MotoAws.LakeBucket, "lake/", new S3StoreSettings(), TimeProvider.System);
+        var silver = await lake.ListAsync(LakeLayout.SilverPrefix, cancellationToken: Ct).Select(o => o.Key).ToListAsync(Ct);
+        Assert.Equal(state.LiveFiles.Keys.Where(k => k.StartsWith(LakeLayout.SilverPrefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal), silver.Order(StringComparer.Ordinal));
+        Assert.Equal(await LocalGoldAsync(), await mirror.GoldAsync());
+        await OracleAssert.MatchesAsync(mirror.Store, RawStore);
+
+        var rerun = await RunAsync(worker, Ct);
+        Assert.Equal(RunOutcome.NothingNew, rerun.Outcome);
+        Assert.Equal(runs.Count, await JobRunCountAsync());
     }
 
     [Fact]
@@ -186,6 +225,59 @@ public sealed class AwsPipelineTests(MotoServer moto) : MotoTest(moto, "lake/")
 
         Assert.True(summary.Outcome == RunOutcome.Succeeded, summary.Error);
         Assert.Equal(1, await JobRunCountAsync());
+    }
+
+    [Fact]
+    public async Task Compact_WorkerDiesWhileGlueCompacts_SuccessorReattachesThroughTheLeaseWithoutASecondRun()
+    {
+        await GenerateRawAsync();
+        await using var glue = new GlueJobSimulator(Moto, Aws);
+        await using (var loader = AwsWorker.Build(Aws.Options, new Dictionary<string, string?> { ["Pipeline:Batch:MaxFiles"] = "5" }))
+        {
+            var loaded = await RunAsync(loader, Ct);
+            Assert.True(loaded.Outcome == RunOutcome.Succeeded && loaded.Compactions.Count == 0, loaded.Error ?? "it compacted");
+        }
+        var batchRuns = await JobRunCountAsync();
+        glue.Enabled = false;
+        await using (var first = AwsWorker.Build(Aws.Options))
+        {
+            using var kill = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+            var compacting = CompactNowAsync(first, kill.Token);
+            while (await JobRunCountAsync() == batchRuns)
+            {
+                Assert.False(compacting.IsCompleted, $"the worker ended before starting a Glue job run: {compacting.Exception?.Message}");
+                await Task.Delay(50, Ct);
+            }
+            await Task.Delay(300, Ct); // the run id reaches the lease right after the start
+            await kill.CancelAsync();
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => compacting);
+        }
+
+        await using var successor = AwsWorker.Build(Aws.Options);
+        glue.Enabled = true;
+        var summary = await CompactNowAsync(successor, Ct);
+
+        Assert.Null(glue.Failure);
+        Assert.NotNull(summary);
+        Assert.Equal(batchRuns + 1, await JobRunCountAsync());
+        using var mirror = await AwsWorker.MirrorAsync(Aws, Ct);
+        var state = await mirror.Log.LoadAsync(Ct);
+        Assert.Equal(summary.Seq, state.Seq);
+        Assert.All(state.LiveFiles.Values.Where(f => f.Table.StartsWith("silver_", StringComparison.Ordinal)), f => Assert.Contains($"/compact={summary.Seq}/", f.Key, StringComparison.Ordinal));
+        Assert.Equal(await LocalGoldAsync(), await mirror.GoldAsync());
+        await OracleAssert.MatchesAsync(mirror.Store, RawStore);
+    }
+
+    /// <summary>The <c>compact</c> verb's work: the lease, then a compaction now.</summary>
+    private static async Task<CompactionSummary?> CompactNowAsync(ServiceProvider worker, CancellationToken cancellationToken)
+    {
+        const string runId = "compact-test";
+        var (lease, refusal) = await worker.GetRequiredService<LeaseManager>().AcquireAsync(LeaseManager.ProcessOwner, runId, cancellationToken);
+        Assert.True(lease is not null, refusal?.YieldLine());
+        await using (lease)
+        {
+            return await worker.GetRequiredService<PipelineRunner>().CompactNowAsync(runId, lease, cancellationToken);
+        }
     }
 
     /// <summary>Runs a worker until its Glue job run has started, then stops it the way a killed task stops.</summary>

@@ -33,7 +33,14 @@ public sealed class AwsRunCostTests(MotoServer moto) : MotoTest(moto, "lake/")
         await using var glue = new GlueJobSimulator(Moto, Aws);
         await using var proxy = new FaultProxy(Moto.Port, FaultPlans.Every(7, 20, new Fault(FaultKind.Throttle)));
         var emf = new StringWriter();
-        await using var worker = AwsWorker.Build(new MotoAws(proxy.Url, "lake/").Options, new Dictionary<string, string?> { ["Pipeline:Batch:MaxFiles"] = "4" },
+        // A compaction after every batch (any delta is due): its Glue runs are billed like the batches'.
+        var settings = new Dictionary<string, string?>
+        {
+            ["Pipeline:Batch:MaxFiles"] = "4",
+            ["Pipeline:Compaction:MinRows"] = "0",
+            ["Pipeline:Compaction:MinDeltaRatio"] = "0.01",
+        };
+        await using var worker = AwsWorker.Build(new MotoAws(proxy.Url, "lake/").Options, settings,
             services =>
             {
                 services.AddSingleton(sp => new EmfMetrics(emf, sp.GetRequiredService<TimeProvider>()));
@@ -51,7 +58,8 @@ public sealed class AwsRunCostTests(MotoServer moto) : MotoTest(moto, "lake/")
         Assert.Contains(s3, l => l.Fault == FaultKind.Throttle); // so retries are among the requests counted
         var puts = s3.Count(l => l.Request.Method is "PUT" or "POST" || (l.Request.Method == "GET" && l.Request.Path.Contains("list-type=", StringComparison.Ordinal)));
         var gets = s3.Count(l => l.Request.Method is "GET" or "HEAD") - s3.Count(l => l.Request.Method == "GET" && l.Request.Path.Contains("list-type=", StringComparison.Ordinal));
-        var glueRuns = summary.Batches.Count;
+        Assert.NotEmpty(summary.Compactions);
+        var glueRuns = summary.Batches.Count + summary.Compactions.Count;
 
         Assert.Equal("aws", root.GetProperty("Backend").GetString());
         Assert.Equal(glueRuns * DpuSecondsPerRun, root.GetProperty("GlueDpuSeconds").GetDouble());

@@ -21,6 +21,7 @@ public sealed class GlueJobTransformTests : IDisposable
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
     private readonly TempDirectory _dir = new();
     private readonly LocalObjectStore _lake;
+    private readonly UsageMeter _usage = new();
 
     public GlueJobTransformTests() => _lake = new LocalObjectStore(_dir.Path);
 
@@ -34,7 +35,7 @@ public sealed class GlueJobTransformTests : IDisposable
         Options.Create(options),
         Options.Create(new PipelineOptions()),
         NoFaults.Instance,
-        new UsageMeter(),
+        _usage,
         TimeProvider.System,
         NullLogger<GlueJobTransform>.Instance);
 
@@ -85,8 +86,130 @@ public sealed class GlueJobTransformTests : IDisposable
         Assert.NotNull(await _lake.HeadAsync(args["--committed_state"], Ct));
         Assert.StartsWith("s3://spotify-lake/_pipeline/sql/", args["--sql_prefix"], StringComparison.Ordinal);
         var sqlFolder = args["--sql_prefix"]["s3://spotify-lake/".Length..];
-        Assert.Equal(7, await _lake.ListAsync(sqlFolder, cancellationToken: Ct).CountAsync(Ct));
+        Assert.Equal(SqlScripts.Folder("Transform.Sql").Count, await _lake.ListAsync(sqlFolder, cancellationToken: Ct).CountAsync(Ct));
         Assert.Equal(GlueJobArguments.Fingerprint(Work(2, NoLease.Instance)), args["--batch_fingerprint"]);
+    }
+
+    /// <summary>
+    /// Batch 5 is the last commit: artists have a delta over nothing, albums a base (compaction 3) and a delta, tracks
+    /// one base alone (already compact, so not read).
+    /// </summary>
+    private static CompactionWork Compaction(IRunLease lease) => new(
+        6,
+        "run",
+        ParquetLake.State(
+            5,
+            new DataFile("silver/artists/batch=5/part-a5.parquet", "silver_artists", 4, 100),
+            new DataFile("silver/albums/compact=3/part-base.parquet", "silver_albums", 20, 900, ToBatch: 2),
+            new DataFile("silver/albums/batch=4/part-b4.parquet", "silver_albums", 3, 100),
+            new DataFile("silver/tracks/compact=3/part-t.parquet", "silver_tracks", 7, 100, ToBatch: 2),
+            new DataFile("gold/spotify_tracks/release_year=2020/part-g.parquet", "spotify_tracks", 20, 900, ReleaseYear: 2020),
+            new DataFile("quarantine/albums/batch=4/part-q.parquet", "quarantine", 1, 100)),
+        lease);
+
+    private static readonly string[] LiveSilver =
+        ["silver/albums/batch=4/part-b4.parquet", "silver/albums/compact=3/part-base.parquet", "silver/artists/batch=5/part-a5.parquet"];
+
+    [Fact]
+    public async Task CompactAsync_StartedRun_PassesCompactModeAndExactlyTheLiveSilverFiles()
+    {
+        await using var stub = StartsAndEnds(Run(JobRunState.Stopped));
+        var lease = new RecordingLease();
+
+        await Assert.ThrowsAsync<GlueJobRunFailedException>(() => Transform(stub.Url).CompactAsync(Compaction(lease), Ct));
+
+        var args = stub.Requests.Single(r => r.Target == "AWSGlue.StartJobRun").Body.GetProperty("Arguments").Deserialize<Dictionary<string, string>>()!;
+        Assert.Equal(("compact", "6"), (args["--mode"], args["--batch_seq"]));
+        Assert.Equal(GlueJobArguments.Fingerprint(Compaction(NoLease.Instance)), args["--batch_fingerprint"]);
+        Assert.NotEqual(GlueJobArguments.Fingerprint(Work(1, NoLease.Instance) with { Seq = 6 }), args["--batch_fingerprint"]);
+        Assert.DoesNotContain(args.Keys, k => k.StartsWith("--raw_", StringComparison.Ordinal));
+        Assert.Matches("^_pipeline/jobs/00000000000000000006-[0-9a-f]{12}/output.json$", args["--output_key"]);
+        Assert.StartsWith("s3://spotify-lake/_pipeline/sql/", args["--sql_prefix"], StringComparison.Ordinal);
+        await using var committed = await _lake.OpenReadAsync(args["--committed_state"], Ct);
+        var state = (await JsonSerializer.DeserializeAsync<GlueCommittedState>(committed, GlueJobJson.Options, Ct))!;
+        Assert.Equal(5, state.Seq);
+        Assert.Equal(LiveSilver, state.Files.Select(f => f.Key));
+        Assert.Equal(2, state.Files.Single(f => f.Key.Contains("compact=3", StringComparison.Ordinal)).ToBatch);
+        Assert.Equal([("jr_1", 6L), (null, 6L)], lease.Recorded);
+    }
+
+    [Theory]
+    [InlineData(true, "jr_old")]
+    [InlineData(false, "jr_new")]
+    public async Task CompactAsync_InheritedRunOfTheSeq_ReattachesOnlyWhenItComputesThisCompaction(bool sameWork, string expectedRun)
+    {
+        // A dead predecessor's run for seq 6: this very compaction, or a batch that was to become seq 6.
+        var fingerprint = GlueJobArguments.Fingerprint(Compaction(NoLease.Instance));
+        var other = GlueJobArguments.Fingerprint(Work(1, NoLease.Instance) with { Seq = 6 });
+        var polls = 0;
+        await using var stub = new AwsJsonStub(r => r.Target switch
+        {
+            "AWSGlue.GetJobRuns" => (200, new GetJobRunsResponse([], null)),
+            "AWSGlue.StartJobRun" => (200, new StartJobRunResponse("jr_new")),
+            _ when r.Body.GetProperty("RunId").GetString() == "jr_old" => (200, new GetJobRunResponse(new JobRun
+            {
+                Id = "jr_old",
+                JobRunState = Interlocked.Increment(ref polls) < 3 ? JobRunState.Running : JobRunState.Error,
+                Arguments = new() { ["--batch_seq"] = "6", ["--batch_fingerprint"] = sameWork ? fingerprint : other },
+            })),
+            _ => (200, new GetJobRunResponse(Run(JobRunState.Error) with { Id = "jr_new" })),
+        });
+        var lease = new RecordingLease(new LeaseDocument("dead", "run0", DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, "jr_old", 6));
+
+        await Assert.ThrowsAsync<GlueJobRunFailedException>(() => Transform(stub.Url).CompactAsync(Compaction(lease), Ct));
+
+        Assert.NotEqual(fingerprint, other);
+        Assert.Equal(sameWork ? 0 : 1, stub.Requests.Count(r => r.Target == "AWSGlue.StartJobRun"));
+        Assert.Equal([(expectedRun, 6L), (null, 6L)], lease.Recorded);
+    }
+
+    [Fact]
+    public async Task CompactAsync_SilverAlreadyOneBasePerEntity_StartsNoRun()
+    {
+        await using var stub = StartsAndEnds(Run(JobRunState.Succeeded));
+        var work = Compaction(new RecordingLease());
+        var compact = work with { Committed = ParquetLake.State(5, [.. work.Committed.LiveFiles.Values.Where(f => f.ToBatch is not null || f.Table == Tables.Gold)]) };
+
+        var output = await Transform(stub.Url).CompactAsync(compact, Ct);
+
+        Assert.Empty(output.Superseded);
+        Assert.Empty(stub.Requests);
+    }
+
+    [Fact]
+    public async Task CompactAsync_SucceededRun_ReturnsBasesCoveringTheirHighestBatchSupersedingWhatItWasGivenAndMetersTheRun()
+    {
+        string? outputKey = null;
+        await using var stub = new AwsJsonStub(r =>
+        {
+            if (r.Target == "AWSGlue.GetJobRuns") return (200, new GetJobRunsResponse([], null));
+            if (r.Target == "AWSGlue.StartJobRun")
+            {
+                // The job's part: its result document, before the run is seen to succeed.
+                outputKey = r.Body.GetProperty("Arguments").GetProperty("--output_key").GetString()!;
+                using var document = GlueJobJson.Serialize(new GlueJobResult(6, [], [
+                    new DataFile("silver/artists/compact=6/part-x.parquet", "silver_artists", 4, 50),
+                    new DataFile("silver/albums/compact=6/part-y.parquet", "silver_albums", 21, 800)], LiveSilver, 0, []));
+                _lake.PutAsync(outputKey, document, Ct).GetAwaiter().GetResult();
+                return (200, new StartJobRunResponse("jr_1"));
+            }
+            return (200, new GetJobRunResponse(Run(JobRunState.Succeeded) with
+            {
+                DPUSeconds = 240,
+                ExecutionTime = 60,
+                Arguments = new Dictionary<string, string> { [GlueJobArguments.OutputKey] = outputKey! },
+            }));
+        });
+
+        var output = await Transform(stub.Url).CompactAsync(Compaction(new RecordingLease()), Ct);
+
+        Assert.Equal([("silver/artists/compact=6/part-x.parquet", 5L), ("silver/albums/compact=6/part-y.parquet", 4L)], output.Added.Select(f => (f.Key, f.ToBatch!.Value)));
+        Assert.Equal(LiveSilver, output.Superseded);
+        Assert.False(output.OutputsExclusive);
+        Assert.Contains("compaction.glue_run", output.StepSeconds.Keys);
+        var usage = _usage.Take();
+        Assert.Equal(240, usage.GlueRuns.Single().DpuSeconds);
+        Assert.Equal(850, usage.BytesWritten);
     }
 
     [Fact]

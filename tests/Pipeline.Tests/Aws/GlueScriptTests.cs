@@ -9,8 +9,9 @@ namespace SpotifyWorker.Pipeline.Tests.Aws;
 
 /// <summary>
 /// deploy/glue/spotify_etl.py cannot run here (no Spark), so what can be checked without it is: it compiles, it names
-/// exactly the shared SQL files in DuckDbTransform's order and sets what Spark needs; its staging is compared with
-/// RawFileStager in GlueStagingTests.
+/// exactly the shared SQL files in DuckDbTransform's order and sets what Spark needs, and its driver's publishing
+/// and compaction follow the contract against a stand-in Spark; its staging is compared with RawFileStager in
+/// GlueStagingTests.
 /// </summary>
 public sealed partial class GlueScriptTests
 {
@@ -38,6 +39,7 @@ public sealed partial class GlueScriptTests
     public async Task GlueScript_SqlSteps_AreTheSharedFilesInDuckDbTransformOrder()
     {
         var steps = JsonSerializer.Deserialize<List<string>>(await PythonAsync("import json, spotify_etl; print(json.dumps(spotify_etl.SQL_STEPS))"))!;
+        var compaction = JsonSerializer.Deserialize<List<string>>(await PythonAsync("import json, spotify_etl; print(json.dumps(spotify_etl.COMPACT_STEPS))"))!;
         var files = Directory.GetFiles(Path.Combine(RepoRoot(), "src", "Pipeline", "Transform", "Sql"), "*.sql").Select(Path.GetFileNameWithoutExtension).Order().ToList();
 
         // DuckDbTransform's order: validate_<entity> for each entity of Entities.All, then the gold steps as they appear in its source.
@@ -49,8 +51,9 @@ public sealed partial class GlueScriptTests
             else duckDb.AddRange(Entities.All.Select(e => "validate_" + e.Name()));
         }
 
-        Assert.Equal(files, steps.Order());
+        Assert.Equal(files, steps.Concat(compaction).Order());
         Assert.Equal(duckDb, steps);
+        Assert.Equal(Entities.All.Select(e => "compact_" + e.Name()), compaction);
         var readme = await File.ReadAllTextAsync(Path.Combine(RepoRoot(), "src", "Pipeline", "Transform", "Sql", "README.md"), Ct);
         Assert.Contains("`validate_<entity>` (x3) -> (`gold_current` defined) -> `gold_affected_tracks` -> `gold_delta` ->\n`gold_affected_partitions` -> `gold_rewrite`", readme.ReplaceLineEndings("\n"), StringComparison.Ordinal);
     }
@@ -105,6 +108,34 @@ public sealed partial class GlueScriptTests
         Assert.Equal(3, result.GetProperty("publishing").GetProperty("keys").GetArrayLength());
         Assert.True(result.GetProperty("raised").GetBoolean());
         Assert.Empty(result.GetProperty("left_after_failure").EnumerateArray());
+    }
+
+    // A compaction reads exactly the silver files the worker passed (silver/ also holds superseded and uncommitted
+    // files), writes one base per entity under compact=<seq>, publishes it and supersedes exactly what it read.
+    [Fact]
+    public async Task GlueScript_Compaction_ReadsOnlyThePassedSilverAndSupersedesExactlyThem()
+    {
+        var result = JsonDocument.Parse(await PythonFileAsync(Path.Combine(RepoRoot(), "tests", "Pipeline.Tests", "Aws", "Support", "glue_compact_check.py"))).RootElement;
+        static List<string> Strings(JsonElement e) => [.. e.EnumerateArray().Select(x => x.GetString()!)];
+
+        Assert.Equal(
+            [["s3://lake/p/silver/artists/compact=4/part-base.parquet", "s3://lake/p/silver/artists/batch=5/part-a5.parquet"], ["s3://lake/p/silver/tracks/batch=2/part-t2.parquet"]],
+            result.GetProperty("reads").EnumerateArray().Select(Strings));
+        Assert.Equal(["compact_artists", "compact_tracks"], Strings(result.GetProperty("sql_run")));
+        var output = result.GetProperty("output");
+        var added = output.GetProperty("added").EnumerateArray().ToList();
+        Assert.Equal(["silver_artists", "silver_tracks"], added.Select(a => a.GetProperty("table").GetString()));
+        Assert.All(added, a => Assert.Matches("^silver/(artists|tracks)/compact=7/part-[0-9a-f]{32}[.]parquet$", a.GetProperty("key").GetString()));
+        Assert.Equal([3L, 2L], added.Select(a => a.GetProperty("rows").GetInt64()));
+        Assert.Equal(
+            ["silver/artists/compact=4/part-base.parquet", "silver/artists/batch=5/part-a5.parquet", "silver/tracks/batch=2/part-t2.parquet"],
+            Strings(output.GetProperty("superseded")));
+        Assert.Equal(7, output.GetProperty("batch_seq").GetInt64());
+        Assert.Equal(added.Select(a => a.GetProperty("key").GetString()), Strings(result.GetProperty("published")));
+        Assert.Equal(added.Select(a => a.GetProperty("key").GetString()), Strings(result.GetProperty("publishing").GetProperty("keys")));
+        Assert.Empty(result.GetProperty("staging_left").EnumerateArray());
+        Assert.DoesNotContain("raw_bucket", Strings(result.GetProperty("required_compact")));
+        Assert.Contains("raw_bucket", Strings(result.GetProperty("required_batch")));
     }
 
     // Finding 4: delete_objects reports per-key failures (AccessDenied) in its answer, not as an exception.

@@ -2,16 +2,21 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using SpotifyWorker.Pipeline.Manifest;
 using SpotifyWorker.Pipeline.Transform;
 
 namespace SpotifyWorker.Pipeline.Aws.Glue;
 
 /// <summary>
-/// The job arguments of one batch, the contract with deploy/glue/spotify_etl.py. Keys relative to the lake
+/// The job arguments of one batch or compaction, the contract with deploy/glue/spotify_etl.py. Keys relative to the lake
 /// (committed state, output, raw key manifest) are lake keys, without the lake prefix.
 /// </summary>
 public static class GlueJobArguments
 {
+    /// <summary>Absent for a batch; <see cref="CompactMode"/> for a compaction (which has no raw arguments).</summary>
+    public const string Mode = "--mode";
+    public const string CompactMode = "compact";
+    /// <summary>The seq the run's output is committed as: a batch's or a compaction's.</summary>
     public const string BatchSeq = "--batch_seq";
     public const string BatchFingerprint = "--batch_fingerprint";
     public const string RawBucket = "--raw_bucket";
@@ -51,6 +56,28 @@ public static class GlueJobArguments
         foreach (var file in work.Files.OrderBy(f => f.Ordinal)) text.Append(file.Key).Append('\t').Append(file.ETag).Append('\n');
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())), 0, 16);
     }
+
+    /// <summary>
+    /// Identifies a compaction's input: its seq and the exact silver files it reads. A mode word leads, so a
+    /// compaction never matches a batch run of the same seq.
+    /// </summary>
+    public static string Fingerprint(CompactionWork work)
+    {
+        var text = new StringBuilder(CompactMode).Append('\n').Append(work.Seq).Append('\n').Append(work.Committed.Seq).Append('\n');
+        foreach (var file in CompactionInputs(work.Committed)) text.Append(file.Key).Append('\n');
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())), 0, 16);
+    }
+
+    /// <summary>
+    /// What a compaction reads and supersedes, in key order: every live silver file of each entity that is not
+    /// already one base alone (rewriting that would only cost, as DuckDbTransform.CompactAsync skips it too).
+    /// </summary>
+    public static IReadOnlyList<DataFile> CompactionInputs(ManifestState committed) =>
+        [.. Entities.All
+            .Select(e => committed.FilesOf(Tables.Silver(e)).ToList())
+            .Where(files => files.Count > 1 || files.Any(f => f.ToBatch is null))
+            .SelectMany(files => files)
+            .OrderBy(f => f.Key, StringComparer.Ordinal)];
 
     public static string InlineKeys(IEnumerable<string> keys) => JsonSerializer.Serialize(keys.ToList());
 

@@ -36,17 +36,72 @@ public sealed partial class GlueJobTransform(
     public async Task<BatchOutput> ExecuteAsync(BatchWork work, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
-        await DeleteFinishedJobDocumentsAsync(work.Seq, cancellationToken).ConfigureAwait(false);
-        var fingerprint = GlueJobArguments.Fingerprint(work);
-        var run = await FindRunToAttachAsync(work, fingerprint, cancellationToken).ConfigureAwait(false)
-            ?? await StartAsync(work, fingerprint, cancellationToken).ConfigureAwait(false);
+        var job = new JobWork(
+            work.Seq,
+            $"batch {work.Seq}",
+            GlueJobArguments.Fingerprint(work),
+            work.Lease,
+            work.Committed.Seq,
+            [.. work.Committed.LiveFiles.Values.Where(f => f.Table != Tables.Quarantine)],
+            work.Files.Count,
+            (folder, arguments, ct) => AddRawInputAsync(work, folder, arguments, ct));
+        var (result, location) = await RunJobAsync(job, cancellationToken).ConfigureAwait(false);
+        var output = GlueJobResults.ToBatchOutput(result, work, location);
+        LogFinished(job.Describe, result.Added.Count, result.GoldRowsWritten, clock.Elapsed.TotalSeconds);
+        var steps = new Dictionary<string, double>(output.StepSeconds) { ["transform.glue_run"] = clock.Elapsed.TotalSeconds };
+        // Another worker may have attached to this run (GetJobRuns, or the lease after a takeover) and be committing its files.
+        return output with { StepSeconds = steps, OutputsExclusive = false };
+    }
+
+    /// <summary>
+    /// A compaction is a run of the same job in compact mode (<see cref="GlueJobArguments.Mode"/>): its input is
+    /// exactly the committed live silver files, passed as the committed state, so it reads nothing a listing would
+    /// add (superseded or uncommitted files), and supersedes exactly what it read. Started, re-attached, polled,
+    /// billed and cleaned up like a batch's run.
+    /// </summary>
+    public async Task<CompactionOutput> CompactAsync(CompactionWork work, CancellationToken cancellationToken)
+    {
+        var clock = Stopwatch.StartNew();
+        var inputs = GlueJobArguments.CompactionInputs(work.Committed);
+        // Nothing to rewrite: no run, no DPUs (the orchestrator commits no empty compaction).
+        if (inputs.Count == 0) return new CompactionOutput([], []);
+        var job = new JobWork(
+            work.Seq,
+            $"compaction {work.Seq}",
+            GlueJobArguments.Fingerprint(work),
+            work.Lease,
+            work.Committed.Seq,
+            inputs,
+            inputs.Count,
+            (_, arguments, _) =>
+            {
+                arguments[GlueJobArguments.Mode] = GlueJobArguments.CompactMode;
+                return Task.CompletedTask;
+            });
+        var (result, location) = await RunJobAsync(job, cancellationToken).ConfigureAwait(false);
+        var output = GlueJobResults.ToCompactionOutput(result, work, location);
+        LogFinished(job.Describe, result.Added.Count, 0, clock.Elapsed.TotalSeconds);
+        var steps = new Dictionary<string, double>(output.StepSeconds) { ["compaction.glue_run"] = clock.Elapsed.TotalSeconds };
+        return output with { StepSeconds = steps, OutputsExclusive = false };
+    }
+
+    /// <summary>
+    /// One run of the job for a batch or a compaction, from start (or re-attach) to its result document: the run's
+    /// DPU-seconds are metered whatever its end, the lease forgets it once it ended, and a failed run's published
+    /// files are removed.
+    /// </summary>
+    private async Task<(GlueJobResult Result, string Location)> RunJobAsync(JobWork job, CancellationToken cancellationToken)
+    {
+        await DeleteFinishedJobDocumentsAsync(job.Seq, cancellationToken).ConfigureAwait(false);
+        var run = await FindRunToAttachAsync(job, cancellationToken).ConfigureAwait(false)
+            ?? await StartAsync(job, cancellationToken).ConfigureAwait(false);
         var finished = JobRunState.IsActive(run.JobRunState) ? await WaitAsync(run.Id, cancellationToken).ConfigureAwait(false) : run;
         // A failed run is billed too; a run inherited from a dead predecessor is counted here, since nobody else did.
         if (GlueJobUsage.Of(finished) is { } used) usage.RecordGlueRun(used);
         else LogNoCapacity(finished.Id);
 
         // Finished either way: a successor must not re-attach to it (its files may be garbage-collected by then).
-        await work.Lease.RecordJobRunAsync(null, work.Seq, cancellationToken).ConfigureAwait(false);
+        await job.Lease.RecordJobRunAsync(null, job.Seq, cancellationToken).ConfigureAwait(false);
         if (finished.JobRunState != JobRunState.Succeeded)
         {
             // Nobody commits a failed run, but its gold copies are in gold/ where Athena reads them: remove them now.
@@ -62,20 +117,16 @@ public sealed partial class GlueJobTransform(
         }
         catch (ObjectNotFoundException)
         {
-            if (await stores.Lake.HeadAsync(CommitLog.LogKey(work.Seq), cancellationToken).ConfigureAwait(false) is not null)
+            if (await stores.Lake.HeadAsync(CommitLog.LogKey(job.Seq), cancellationToken).ConfigureAwait(false) is not null)
             {
-                // Without the lease another worker committed this batch meanwhile and, on its next batch, removed these job documents.
-                throw new CommitConflictException(work.Seq, stores.Lake.Describe(CommitLog.LogKey(work.Seq)));
+                // Without the lease another worker committed this seq meanwhile and, on its next commit, removed these job documents.
+                throw new CommitConflictException(job.Seq, stores.Lake.Describe(CommitLog.LogKey(job.Seq)));
             }
-            throw new InvalidDataException($"Glue job run {finished.Id} of {JobName} SUCCEEDED but wrote no result to {stores.Lake.Describe(outputKey)}; is the job running deploy/glue/spotify_etl.py? Nothing of batch {work.Seq} is committed");
+            throw new InvalidDataException($"Glue job run {finished.Id} of {JobName} SUCCEEDED but wrote no result to {stores.Lake.Describe(outputKey)}; is the job running deploy/glue/spotify_etl.py? Nothing of {job.Describe} is committed");
         }
-        LogFinished(finished.Id, work.Seq, result.Added.Count, result.GoldRowsWritten, clock.Elapsed.TotalSeconds);
         // The job's writes do not pass through the worker's S3 client; its result lists every file with its size.
         usage.RecordBytesWritten(result.Added.Sum(f => f.Bytes));
-        var output = GlueJobResults.ToBatchOutput(result, work, stores.Lake.Describe(outputKey));
-        var steps = new Dictionary<string, double>(output.StepSeconds) { ["transform.glue_run"] = clock.Elapsed.TotalSeconds };
-        // Another worker may have attached to this run (GetJobRuns, or the lease after a takeover) and be committing its files.
-        return output with { StepSeconds = steps, OutputsExclusive = false };
+        return (result, stores.Lake.Describe(outputKey));
     }
 
     /// <summary>
@@ -83,10 +134,6 @@ public sealed partial class GlueJobTransform(
     /// job reads with boto3 and spark.read); the manifest alone chooses the files of a batch.
     /// </summary>
     public Task ResetAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    // Contract placeholder for issue 13: the Glue branch implements it.
-    public Task<CompactionOutput> CompactAsync(CompactionWork work, CancellationToken cancellationToken) =>
-        throw new NotSupportedException("Compaction is not built yet");
 
     /// <summary>
     /// The files a failed run published (named in its <c>publishing.json</c> before the first copy). The job deletes
@@ -115,11 +162,12 @@ public sealed partial class GlueJobTransform(
     }
 
     /// <summary>
-    /// A run this batch may take over: the one a dead predecessor recorded in the lease for this seq, or an
-    /// active run of the job computing this very batch. A run computing something else is waited out first.
+    /// A run this work may take over: the one a dead predecessor recorded in the lease for this seq, or an
+    /// active run of the job computing this very work. A run computing something else is waited out first.
     /// </summary>
-    private async Task<JobRun?> FindRunToAttachAsync(BatchWork work, string fingerprint, CancellationToken cancellationToken)
+    private async Task<JobRun?> FindRunToAttachAsync(JobWork work, CancellationToken cancellationToken)
     {
+        var fingerprint = work.Fingerprint;
         if (work.Lease.Inherited is { JobRunId: { } inheritedId, JobRunSeq: var inheritedSeq } && inheritedSeq == work.Seq)
         {
             JobRun? inherited = null;
@@ -184,12 +232,13 @@ public sealed partial class GlueJobTransform(
         return active;
     }
 
-    private async Task<JobRun> StartAsync(BatchWork work, string fingerprint, CancellationToken cancellationToken)
+    private async Task<JobRun> StartAsync(JobWork work, CancellationToken cancellationToken)
     {
+        var fingerprint = work.Fingerprint;
         var attempt = Guid.NewGuid().ToString("N")[..12];
         var folder = GlueJobArguments.JobPrefix(work.Seq, attempt);
         var committedKey = folder + "committed.json";
-        var state = new GlueCommittedState(work.Committed.Seq, [.. work.Committed.LiveFiles.Values.Where(f => f.Table != Tables.Quarantine)]);
+        var state = new GlueCommittedState(work.CommittedSeq, work.Inputs);
         using (var content = GlueJobJson.Serialize(state))
         {
             await stores.Lake.PutAsync(committedKey, content, cancellationToken).ConfigureAwait(false);
@@ -200,8 +249,6 @@ public sealed partial class GlueJobTransform(
         {
             [GlueJobArguments.BatchSeq] = work.Seq.ToString(CultureInfo.InvariantCulture),
             [GlueJobArguments.BatchFingerprint] = fingerprint,
-            [GlueJobArguments.RawBucket] = Aws.RawBucket!,
-            [GlueJobArguments.RawPrefix] = pipeline.Value.RawPrefix,
             [GlueJobArguments.LakeBucket] = Aws.LakeBucket!,
             [GlueJobArguments.CommittedState] = committedKey,
             [GlueJobArguments.OutputKey] = folder + "output.json",
@@ -213,18 +260,7 @@ public sealed partial class GlueJobTransform(
         if (Aws.KmsKeyId is not null) arguments[GlueJobArguments.KmsKeyId] = Aws.KmsKeyId;
         // Glue drops empty argument values, so an empty lake prefix is passed by leaving the argument out.
         if (Aws.LakePrefix.Length > 0) arguments[GlueJobArguments.LakePrefix] = Aws.LakePrefix;
-        var keys = GlueJobArguments.InlineKeys(work.Files.OrderBy(f => f.Ordinal).Select(f => f.Key));
-        if (keys.Length <= GlueJobArguments.InlineKeysLimit)
-        {
-            arguments[GlueJobArguments.RawKeys] = keys;
-        }
-        else
-        {
-            var manifestKey = folder + "input.json";
-            using var content = GlueJobJson.Serialize(new GlueRawKeys([.. work.Files.OrderBy(f => f.Ordinal).Select(f => f.Key)]));
-            await stores.Lake.PutAsync(manifestKey, content, cancellationToken).ConfigureAwait(false);
-            arguments[GlueJobArguments.RawKeysManifest] = manifestKey;
-        }
+        await work.AddArgumentsAsync(folder, arguments, cancellationToken).ConfigureAwait(false);
 
         var backoff = new PollBackoff(time, Aws.JobPollInterval, Aws.JobTimeout);
         while (true)
@@ -233,7 +269,7 @@ public sealed partial class GlueJobTransform(
             {
                 var started = await glue.StartJobRunAsync(new StartJobRunRequest { JobName = JobName, Arguments = arguments }, cancellationToken).ConfigureAwait(false);
                 await work.Lease.RecordJobRunAsync(started.JobRunId, work.Seq, cancellationToken).ConfigureAwait(false);
-                LogStarted(started.JobRunId, JobName, work.Seq, work.Files.Count);
+                LogStarted(started.JobRunId, JobName, work.Describe, work.InputCount);
                 return new JobRun { Id = started.JobRunId, JobRunState = JobRunState.Starting, Arguments = arguments };
             }
             catch (ConcurrentRunsExceededException) when (!backoff.Expired)
@@ -251,6 +287,23 @@ public sealed partial class GlueJobTransform(
                 await backoff.WaitAsync(cancellationToken).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>Where a batch's raw files are, and their keys: inline while short, else through a manifest object in the run's folder.</summary>
+    private async Task AddRawInputAsync(BatchWork work, string folder, Dictionary<string, string> arguments, CancellationToken cancellationToken)
+    {
+        arguments[GlueJobArguments.RawBucket] = Aws.RawBucket!;
+        arguments[GlueJobArguments.RawPrefix] = pipeline.Value.RawPrefix;
+        var keys = GlueJobArguments.InlineKeys(work.Files.OrderBy(f => f.Ordinal).Select(f => f.Key));
+        if (keys.Length <= GlueJobArguments.InlineKeysLimit)
+        {
+            arguments[GlueJobArguments.RawKeys] = keys;
+            return;
+        }
+        var manifestKey = folder + "input.json";
+        using var content = GlueJobJson.Serialize(new GlueRawKeys([.. work.Files.OrderBy(f => f.Ordinal).Select(f => f.Key)]));
+        await stores.Lake.PutAsync(manifestKey, content, cancellationToken).ConfigureAwait(false);
+        arguments[GlueJobArguments.RawKeysManifest] = manifestKey;
     }
 
     private async Task<JobRun> WaitAsync(string runId, CancellationToken cancellationToken)
@@ -299,27 +352,41 @@ public sealed partial class GlueJobTransform(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Glue job run {RunId} of {JobName} started for batch {Seq} ({Files} raw files)")]
-    private partial void LogStarted(string runId, string jobName, long seq, int files);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Glue job run {RunId} of {JobName} started for {Work} ({Files} input files)")]
+    private partial void LogStarted(string runId, string jobName, string work, int files);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Re-attached to Glue job run {RunId} ({State}) for batch {Seq}: {Why}; no second run is started")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Re-attached to Glue job run {RunId} ({State}) for seq {Seq}: {Why}; no second run is started")]
     private partial void LogAttached(string runId, long seq, string state, string why);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The Glue job run {RunId} named by the inherited lease no longer exists; starting a new run")]
     private partial void LogInheritedGone(string runId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Glue job run {RunId} (batch {OtherSeq}) is still active; batch {Seq} waits for it to end before starting its own run")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Glue job run {RunId} (seq {OtherSeq}) is still active; seq {Seq} waits for it to end before starting its own run")]
     private partial void LogWaitingForOtherRun(string runId, long? otherSeq, long seq);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Glue job {JobName} has no free run slot (ConcurrentRunsExceededException); waiting")]
     private partial void LogJobBusy(string jobName);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Glue job run {RunId} finished batch {Seq}: {Files} files written, {GoldRows} gold rows, {Seconds:F1} s")]
-    private partial void LogFinished(string runId, long seq, int files, long goldRows, double seconds);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Glue job finished {Work}: {Files} files written, {GoldRows} gold rows, {Seconds:F1} s")]
+    private partial void LogFinished(string work, int files, long goldRows, double seconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Glue job run {RunId} reports neither DPUSeconds nor its capacity; its DPU-seconds and cost are not in the run's figures")]
     private partial void LogNoCapacity(string runId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Glue job run {RunId} failed; deleted the {Files} files it had published")]
     private partial void LogFailedRunOutputsDeleted(string runId, int files);
+
+    /// <summary>
+    /// What a run needs beyond the common arguments: its seq (the commit it becomes), how logs name it, the hash a
+    /// re-attaching worker matches, the committed files it reads, and the mode's own arguments.
+    /// </summary>
+    private sealed record JobWork(
+        long Seq,
+        string Describe,
+        string Fingerprint,
+        IRunLease Lease,
+        long CommittedSeq,
+        IReadOnlyList<DataFile> Inputs,
+        int InputCount,
+        Func<string, Dictionary<string, string>, CancellationToken, Task> AddArgumentsAsync);
 }

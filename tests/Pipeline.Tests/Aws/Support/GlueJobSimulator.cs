@@ -16,8 +16,9 @@ namespace SpotifyWorker.Pipeline.Tests.Aws.Support;
 /// <summary>
 /// Plays the Glue job's part, since moto runs no Spark: it watches the job's runs (GetJobRuns), and for each new
 /// one reads the arguments as spotify_etl.py would, mirrors the raw files and the committed files from moto's S3
-/// into a local folder, runs the same SQL through <see cref="DuckDbTransform"/>, uploads the output files and the
-/// result document, and only then lets moto move the run to SUCCEEDED. Job runs must be held in their first state
+/// into a local folder, runs the same SQL through <see cref="DuckDbTransform"/> (a compaction too: the committed
+/// state it is given holds exactly the silver files to compact), uploads the output files and the result document,
+/// and only then lets moto move the run to SUCCEEDED. Job runs must be held in their first state
 /// (glue::job_run "manual") while it works. A run whose job fails (a stale batch whose committed files a newer
 /// commit has deleted, as the real job would fail) is ended too and reported FAILED through <see cref="Guard"/>.
 /// </summary>
@@ -103,18 +104,33 @@ public sealed class GlueJobSimulator : IAsyncDisposable
     private async Task RunJobAsync(JobRun run, CancellationToken cancellationToken)
     {
         string Arg(string key) => GlueJobArguments.Get(run, key) ?? throw new InvalidOperationException($"job run {run.Id} lacks {key}");
-        var settings = new S3StoreSettings();
-        var raw = new S3ObjectStore(_aws.S3, Arg(GlueJobArguments.RawBucket), "", settings, TimeProvider.System);
-        var lake = new S3ObjectStore(_aws.S3, Arg(GlueJobArguments.LakeBucket), GlueJobArguments.Get(run, GlueJobArguments.LakePrefix) ?? "", settings, TimeProvider.System);
-        var rawPrefix = Arg(GlueJobArguments.RawPrefix);
+        var lake = new S3ObjectStore(_aws.S3, Arg(GlueJobArguments.LakeBucket), GlueJobArguments.Get(run, GlueJobArguments.LakePrefix) ?? "", new S3StoreSettings(), TimeProvider.System);
         var seq = long.Parse(Arg(GlueJobArguments.BatchSeq), System.Globalization.CultureInfo.InvariantCulture);
-
-        var keys = GlueJobArguments.Get(run, GlueJobArguments.RawKeys) is { } inline
-            ? JsonSerializer.Deserialize<List<string>>(inline)!
-            : [.. (await ReadAsync<GlueRawKeys>(lake, Arg(GlueJobArguments.RawKeysManifest), cancellationToken)).RawKeys];
         var committed = await ReadAsync<GlueCommittedState>(lake, Arg(GlueJobArguments.CommittedState), cancellationToken);
 
         var local = new LocalObjectStore(_dir.Combine(run.Id));
+        // As the job does: exactly the files the worker passed, never a listing of the lake's folders.
+        foreach (var file in committed.Files) await CopyAsync(lake, local, file.Key, cancellationToken);
+        var result = GlueJobArguments.Get(run, GlueJobArguments.Mode) switch
+        {
+            null => await PlayBatchAsync(run, Arg, lake, local, seq, committed, cancellationToken),
+            GlueJobArguments.CompactMode => GlueJobResults.FromCompactionOutput(seq, await Transform(local, "").CompactAsync(
+                new CompactionWork(seq, "glue-" + run.Id, ParquetLake.State(committed.Seq, [.. committed.Files]), NoLease.Instance), cancellationToken)),
+            var mode => throw new InvalidOperationException($"job run {run.Id} has unknown {GlueJobArguments.Mode} {mode}"),
+        };
+        foreach (var added in result.Added) await CopyAsync(local, lake, added.Key, cancellationToken);
+        using var document = GlueJobJson.Serialize(result);
+        await lake.PutAsync(Arg(GlueJobArguments.OutputKey), document, cancellationToken);
+    }
+
+    private async Task<GlueJobResult> PlayBatchAsync(
+        JobRun run, Func<string, string> arg, S3ObjectStore lake, LocalObjectStore local, long seq, GlueCommittedState committed, CancellationToken cancellationToken)
+    {
+        var raw = new S3ObjectStore(_aws.S3, arg(GlueJobArguments.RawBucket), "", new S3StoreSettings(), TimeProvider.System);
+        var rawPrefix = arg(GlueJobArguments.RawPrefix);
+        var keys = GlueJobArguments.Get(run, GlueJobArguments.RawKeys) is { } inline
+            ? JsonSerializer.Deserialize<List<string>>(inline)!
+            : [.. (await ReadAsync<GlueRawKeys>(lake, arg(GlueJobArguments.RawKeysManifest), cancellationToken)).RawKeys];
         var files = new List<BatchFile>();
         foreach (var (key, index) in keys.Select((k, i) => (k, i)))
         {
@@ -122,22 +138,19 @@ public sealed class GlueJobSimulator : IAsyncDisposable
             if (!RawKeys.TryGetEntity(rawPrefix, key, out var entity)) throw new InvalidOperationException($"{key} is not a raw input");
             files.Add(new BatchFile(key, info.ETag, info.Size, info.LastModified, entity, index + 1));
         }
-        foreach (var file in committed.Files) await CopyAsync(lake, local, file.Key, cancellationToken);
         var state = ParquetLake.State(committed.Seq, [.. committed.Files]);
-
-        var transform = new DuckDbTransform(
-            new LakeStores(local, rawPrefix, local),
-            Options.Create(new DuckDbOptions { MemoryLimit = "256MB", Threads = 1 }),
-            NoFaults.Instance,
-            NoProgress.Instance,
-            NullLogger<DuckDbTransform>.Instance);
-        var output = await transform.ExecuteAsync(new BatchWork(seq, "glue-" + run.Id, files, state, NoLease.Instance), cancellationToken);
-        foreach (var added in output.Added) await CopyAsync(local, lake, added.Key, cancellationToken);
-        using (var result = GlueJobJson.Serialize(GlueJobResults.FromBatchOutput(seq, output)))
-        {
-            await lake.PutAsync(Arg(GlueJobArguments.OutputKey), result, cancellationToken);
-        }
+        var output = await Transform(local, rawPrefix).ExecuteAsync(new BatchWork(seq, "glue-" + run.Id, files, state, NoLease.Instance), cancellationToken);
+        return GlueJobResults.FromBatchOutput(seq, output);
     }
+
+    private static readonly DuckDbOptions SimulatedJob = new() { MemoryLimit = "256MB", Threads = 1 };
+
+    private static DuckDbTransform Transform(LocalObjectStore local, string rawPrefix) => new(
+        new LakeStores(local, rawPrefix, local),
+        Options.Create(SimulatedJob),
+        NoFaults.Instance,
+        NoProgress.Instance,
+        NullLogger<DuckDbTransform>.Instance);
 
     /// <summary>Moves the run (the only active one: MaxConcurrentRuns 1) to SUCCEEDED, with no guarded call in between.</summary>
     private async Task CompleteAsync(string runId, CancellationToken cancellationToken)
