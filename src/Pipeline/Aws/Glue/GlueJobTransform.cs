@@ -13,8 +13,8 @@ using SpotifyWorker.Pipeline.Transform;
 namespace SpotifyWorker.Pipeline.Aws.Glue;
 
 /// <summary>
-/// The AWS transform: one Glue job run per batch (deploy/glue/spotify_etl.py, running the shared SQL). The batch
-/// goes to the job as arguments; the run id goes into the lease right after the start, so a worker that dies
+/// The AWS transform: one Glue job run per batch, and one per silver compaction (deploy/glue/spotify_etl.py, running
+/// the shared SQL). The work goes to the job as arguments; the run id goes into the lease right after the start, so a worker that dies
 /// mid-run is succeeded by one that re-attaches to the run instead of starting another (a RUNNING run of the same
 /// batch found through GetJobRuns is adopted the same way). The job writes its files under new unique names and a
 /// result document; nothing is visible until the orchestrator commits.
