@@ -24,6 +24,7 @@ public sealed class EmfMetrics(TextWriter output, TimeProvider time)
         ("RowsRejected", "Count", (s, _) => s.RowsRejected),
         ("GoldRows", "Count", (s, _) => s.GoldRows),
         ("PartitionsRewritten", "Count", (s, _) => s.PartitionsRewritten),
+        ("SilverCompactions", "Count", (s, _) => s.Compactions.Count),
         ("DurationSeconds", "Seconds", (s, _) => Math.Round(s.DurationSeconds, 3)),
         ("DataFreshnessSeconds", "Seconds", (s, now) => s.NewestRawFileTime is { } newest ? Math.Round((now - newest).TotalSeconds) : null),
         ("RunFailed", "Count", (s, _) => s.Outcome == RunOutcome.Failed ? 1 : 0),

@@ -15,7 +15,10 @@ public sealed class EmfMetricsTests
         var summary = new RunSummary(
             "run-1", RunOutcome.Succeeded, time.GetUtcNow().AddSeconds(-30), time.GetUtcNow(), 3,
             [new BatchSummary(3, 4, 1, 100, 7, 90, [2001, 2002], 1.5, 0.1)],
-            250, new Dictionary<string, double>(), 0, time.GetUtcNow().AddHours(-5));
+            250, new Dictionary<string, double>(), 0, time.GetUtcNow().AddHours(-5))
+        {
+            Compactions = [new CompactionSummary(4, "requested", 3, 7, 120, 0.5)],
+        };
 
         using var json = JsonDocument.Parse(new EmfMetrics(TextWriter.Null, time).Format(summary));
         var root = json.RootElement;
@@ -24,7 +27,7 @@ public sealed class EmfMetricsTests
         Assert.Equal("SpotifyWorker", directive.GetProperty("Namespace").GetString());
         Assert.Equal(time.GetUtcNow().ToUnixTimeMilliseconds(), root.GetProperty("_aws").GetProperty("Timestamp").GetInt64());
         var names = directive.GetProperty("Metrics").EnumerateArray().Select(m => m.GetProperty("Name").GetString()).ToList();
-        Assert.Equal(["FilesProcessed", "FilesQuarantined", "RowsRead", "RowsRejected", "GoldRows", "PartitionsRewritten", "DurationSeconds", "DataFreshnessSeconds", "RunFailed",
+        Assert.Equal(["FilesProcessed", "FilesQuarantined", "RowsRead", "RowsRejected", "GoldRows", "PartitionsRewritten", "SilverCompactions", "DurationSeconds", "DataFreshnessSeconds", "RunFailed",
             "GlueDpuSeconds", "AthenaBytesScanned", "S3Requests", "BytesWritten", "EstimatedCostUsd"], names);
         Assert.Equal(EmfMetrics.MetricNames, names.Select(n => n!).ToList());
         foreach (var name in names) Assert.True(root.TryGetProperty(name!, out _), $"metric {name} has a value");
@@ -32,6 +35,7 @@ public sealed class EmfMetricsTests
         Assert.Equal(1, root.GetProperty("FilesQuarantined").GetInt32());
         Assert.Equal(7, root.GetProperty("RowsRejected").GetInt32());
         Assert.Equal(2, root.GetProperty("PartitionsRewritten").GetInt32());
+        Assert.Equal(1, root.GetProperty("SilverCompactions").GetInt32());
         Assert.Equal(5 * 3600, root.GetProperty("DataFreshnessSeconds").GetDouble());
         Assert.Equal(0, root.GetProperty("RunFailed").GetInt32());
         // No cost recorded: the figures are the local ones, and the line says which backend they are for.

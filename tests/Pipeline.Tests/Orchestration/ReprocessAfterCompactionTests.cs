@@ -152,4 +152,48 @@ public sealed class ReprocessAfterCompactionTests : IDisposable
             afterReprocess.LiveFiles.Values.Where(f => f.ToBatch is not null).Select(f => f.Key).Order(StringComparer.Ordinal));
         await OracleAssert.MatchesAsync(_lake.Path);
     }
+
+    private async Task<ServiceProvider> LoadedAndCompactedAsync()
+    {
+        var services = PipelineServices.Create(_lake.Path, CompactEveryBatch);
+        foreach (var drop in Drops)
+        {
+            await PutAsync(_lake.Path, drop);
+            await RunAsync(services);
+        }
+        Assert.NotNull(await services.GetRequiredService<PipelineRunner>().CompactNowAsync("compact-test", NoLease.Instance, Ct));
+        return services;
+    }
+
+    [Fact]
+    public async Task Run_ReplayedRawFileDeletedSince_SkipsItAndReplaysTheRest()
+    {
+        using var services = await LoadedAndCompactedAsync();
+        var last = (await services.GetRequiredService<CommitLog>().LoadAsync(Ct)).Files.Values.Max(f => f.Batch);
+        await services.GetRequiredService<Reprocessor>().ReprocessFromAsync(last, Ct);
+        await new LocalObjectStore(_lake.Path).DeleteAsync("raw/tracks/m/a.csv", Ct);
+
+        var rerun = await services.GetRequiredService<RunCoordinator>().RunAsync(Ct);
+
+        Assert.Equal(RunOutcome.Succeeded, rerun.Outcome);
+        Assert.Equal(3, rerun.Batches.Count); // the two replayed batches, then drop 3's files
+        var state = await services.GetRequiredService<CommitLog>().LoadAsync(Ct);
+        Assert.Empty(state.PendingReplay());
+        Assert.DoesNotContain(state.Files.Values, f => f.Key == "raw/tracks/m/a.csv");
+        Assert.Equal(Drops.Sum(d => d.Length) - 1, state.Files.Count);
+        await OracleAssert.MatchesAsync(_lake.Path);
+    }
+
+    [Fact]
+    public async Task ReprocessFrom_ReplayStillPending_RefusesAndCommitsNothing()
+    {
+        using var services = await LoadedAndCompactedAsync();
+        var reprocessor = services.GetRequiredService<Reprocessor>();
+        var first = await reprocessor.ReprocessFromAsync(2, Ct);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => reprocessor.ReprocessFromAsync(1, Ct));
+
+        Assert.Contains("replay of an earlier reprocess has not run yet", error.Message, StringComparison.Ordinal);
+        Assert.Equal(first.CommitSeq, (await services.GetRequiredService<CommitLog>().LoadAsync(Ct)).Seq);
+    }
 }
