@@ -39,9 +39,9 @@ internal static class BenchRunner
     }
 
     /// <summary>Times a floor script (bench/&lt;script&gt;) as a child process, like a worker run.</summary>
-    public static Measurement Floor(BenchContext context, string script, string temp, params string[] values) =>
+    public static Measurement Floor(BenchContext context, string script, double scale, string temp, params string[] values) =>
         ChildProcess.Measure(BenchExecutable(out var prefix), [.. prefix, "floor",
-            Path.Combine(context.Options.Repo, "bench", script), context.Options.MemoryLimit,
+            Path.Combine(context.Options.Repo, "bench", script), context.Options.FloorMemoryLimit(scale),
             context.Options.Threads.ToString(CultureInfo.InvariantCulture), temp, .. values]);
 
     /// <summary>The worker against the --baseline one, run by run in the same repetitions.</summary>

@@ -31,7 +31,7 @@ internal static class FullCase
             Datasets.LinkRaw(dataset, lake);
             if (baselineLake is not null) Datasets.LinkRaw(dataset, baselineLake);
             BenchRunner.Rotated(rep,
-                () => floors.Add(BenchRunner.Floor(context, "floor.sql", floorOut + "-tmp",
+                () => floors.Add(BenchRunner.Floor(context, "floor.sql", scale, floorOut + "-tmp",
                     $"albums=csv:{Path.Combine(dataset, "raw", "albums")}", $"artists=csv:{Path.Combine(dataset, "raw", "artists")}",
                     $"tracks=csv:{Path.Combine(dataset, "raw", "tracks")}", $"out={floorOut}")),
                 () => workers.Add(worker.MeasureProcessingRun(lake)),

@@ -25,7 +25,7 @@ internal static class LargeCase
             Datasets.AddDrop(drop!, rep.Lake);
             if (rep.BaselineLake is not null) Datasets.AddDrop(drop!, rep.BaselineLake);
             BenchRunner.Rotated(rep.Rep,
-                () => floors.Add(BenchRunner.Floor(context, "floor_drop.sql", floorOut + "-tmp",
+                () => floors.Add(BenchRunner.Floor(context, "floor_drop.sql", options.LargeScale, floorOut + "-tmp",
                     $"albums=csv:{Path.Combine(drop!, "raw", "albums")}", $"artists=csv:{Path.Combine(drop!, "raw", "artists")}",
                     $"tracks=csv:{Path.Combine(drop!, "raw", "tracks")}", $"gold={Path.Combine(rep.FloorGold, "**", "*.parquet")}", $"out={floorOut}")),
                 () => workers.Add(worker.MeasureProcessingRun(rep.Lake)),
