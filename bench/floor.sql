@@ -1,6 +1,8 @@
 -- The floor: what plain DuckDB needs to turn the three raw CSVs into the gold table, with none of the
 -- pipeline's guarantees (no validation, no quarantine, no latest-version selection, no silver, no commit).
--- Same DuckDB version (DuckDB.NET 1.5.6.1), memory_limit, threads and output format as the pipeline.
+-- Same DuckDB version (DuckDB.NET 1.5.6.1), memory_limit, threads and output format as the pipeline; at scale 10
+-- the bench gives it 1GB (--large-floor-memory-limit): the wide CSV join feeding the partitioned COPY runs out of
+-- memory at 512MB there, and more memory only makes the floor faster.
 -- The bench runner replaces {{memory_limit}}, {{threads}}, {{temp}}, {{albums}}, {{artists}},
 -- {{tracks}} and {{out}} (paths as SQL string literals) and runs it with `SpotifyWorker.Bench floor`.
 SET memory_limit = {{memory_limit}};

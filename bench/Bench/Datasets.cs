@@ -11,7 +11,7 @@ internal sealed class Datasets(BenchOptions options, Worker worker)
 {
     private static readonly string[] Entities = ["artists", "albums", "tracks"];
 
-    private string DataRoot => Path.Combine(options.Work, "data");
+    private string DataRoot => options.Data;
 
     /// <summary>A lake folder whose raw/ holds one drop of the given scale (seed 1).</summary>
     public string Generated(double scale)
@@ -47,6 +47,38 @@ internal sealed class Datasets(BenchOptions options, Worker worker)
         });
     }
 
+    /// <summary>
+    /// The snapshot series of the growth case: arrival n (1-based) is a folder whose raw/&lt;entity&gt;/snapshot-NN/
+    /// holds the whole dataset of <see cref="Generated"/> again, so each arrival's keys sort after the previous one's.
+    /// Every 4th arrival changes the values (never the keys) of 1% of the rows of each entity, chosen with a fixed
+    /// seed: popularity, and followers for artists. Arrivals in between repeat the latest snapshot unchanged, as a
+    /// nightly full export does (hard links: the content is identical, only the key is new).
+    /// </summary>
+    public IReadOnlyList<string> Snapshots(double scale, int arrivals)
+    {
+        var folder = Path.Combine(DataRoot, $"scale-{Format(scale)}-snapshots-{arrivals}");
+        string Arrival(int n) => Path.Combine(folder, $"arrival-{n:D2}");
+        string SnapshotFile(int n, string entity) => Path.Combine(Arrival(n), "raw", entity, $"snapshot-{n:D2}", $"{entity}.csv");
+        Cached(folder, () =>
+        {
+            var baseRaw = Path.Combine(Generated(scale), "raw");
+            for (var n = 1; n <= arrivals; n++)
+            {
+                foreach (var entity in Entities)
+                {
+                    var target = SnapshotFile(n, entity);
+                    Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                    var previous = n == 1
+                        ? Directory.GetFiles(Path.Combine(baseRaw, entity), "*.csv", SearchOption.AllDirectories).Single()
+                        : SnapshotFile(n - 1, entity);
+                    if (n % 4 == 0) ChangeSomeRecords(previous, target, new Random((n * 31) + Array.IndexOf(Entities, entity)), 0.01, entity);
+                    else ChildProcess.Run("ln", [previous, target]);
+                }
+            }
+        });
+        return [.. Enumerable.Range(1, arrivals).Select(Arrival)];
+    }
+
     /// <summary>A new lake whose raw/ is a hard-linked copy of a dataset's raw/ (the worker never modifies raw files).</summary>
     public static void LinkRaw(string dataset, string lake)
     {
@@ -55,8 +87,11 @@ internal sealed class Datasets(BenchOptions options, Worker worker)
     }
 
     /// <summary>Adds a drop's raw files to a lake (hard links).</summary>
-    public static void AddDrop(string drop, string lake) =>
+    public static void AddDrop(string drop, string lake)
+    {
+        Directory.CreateDirectory(lake);
         ChildProcess.Run("cp", ["-al", "--no-target-directory", Path.Combine(drop, "raw"), Path.Combine(lake, "raw")]);
+    }
 
     /// <summary>
     /// Writes small raw files numbered [from, to): file i is entity i % 3 of "night" i / 3, a few rows each that
@@ -101,6 +136,16 @@ internal sealed class Datasets(BenchOptions options, Worker worker)
         return text.ToString();
     }
 
+    /// <summary>
+    /// Copies a CSV with the values of a random share of its records changed: the popularity column, and followers
+    /// for artists. Keys and the other columns stay as they are.
+    /// </summary>
+    private static void ChangeSomeRecords(string source, string target, Random random, double share, string entity)
+    {
+        var columns = entity == "artists" ? new[] { PopularityColumn(entity), "followers" } : [PopularityColumn(entity)];
+        RewriteRecords(source, target, (_, _) => random.NextDouble() < share, columns);
+    }
+
     private static string PopularityColumn(string entity) => entity switch
     {
         "artists" => "artist_popularity",
@@ -108,18 +153,23 @@ internal sealed class Datasets(BenchOptions options, Worker worker)
         _ => "track_popularity",
     };
 
+    /// <summary>Header plus every n-th data record, with the integer in <paramref name="column"/> changed.</summary>
+    private static void EveryNthRecord(string source, string target, int n, string column) =>
+        RewriteRecords(source, target, (index, _) => index % n == 0 ? true : null, [column]);
+
     /// <summary>
-    /// Header plus every n-th data record, with the integer in <paramref name="column"/> changed (records may span
-    /// lines inside quotes; the column is found by name in the header).
+    /// Copies the header and the records <paramref name="change"/> keeps: true writes the record with the integers in
+    /// <paramref name="columns"/> changed, false writes it as it is, null leaves it out. Records may span lines inside
+    /// quotes; columns are found by name in the header.
     /// </summary>
-    private static void EveryNthRecord(string source, string target, int n, string column)
+    private static void RewriteRecords(string source, string target, Func<long, string, bool?> change, string[] columns)
     {
         using var reader = new StreamReader(source, Encoding.UTF8);
         using var writer = new StreamWriter(target, append: false, new UTF8Encoding(false)) { NewLine = "\n" };
         var record = new StringBuilder();
         long index = -1;
         var quotes = 0;
-        var position = -1;
+        var positions = new List<(int Position, bool Count)>();
         while (reader.ReadLine() is { } line)
         {
             if (record.Length > 0) record.Append('\n');
@@ -129,19 +179,37 @@ internal sealed class Datasets(BenchOptions options, Worker worker)
             var text = record.ToString();
             if (index < 0)
             {
-                position = Fields(text).FindIndex(f => f.Value == column);
+                var header = Fields(text);
+                positions = [.. columns.Select(c => (header.FindIndex(f => f.Value == c), c == "followers")).OrderBy(p => p.Item1)];
                 writer.WriteLine(text);
             }
-            else if (index % n == 0)
+            else if (change(index, text) is { } changeIt)
             {
-                var field = Fields(text)[position];
-                var changed = int.TryParse(field.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? (value + 1) % 100 : 1;
-                writer.WriteLine(string.Concat(text.AsSpan(0, field.Start), changed.ToString(CultureInfo.InvariantCulture), text.AsSpan(field.Start + field.Length)));
+                writer.WriteLine(changeIt ? ChangeIntegers(text, positions) : text);
             }
             index++;
             record.Clear();
             quotes = 0;
         }
+    }
+
+    /// <summary>
+    /// The record with the integer at each given field position changed: a count (followers) grows by one, a
+    /// popularity moves by one within 0..99; a value that is not an integer becomes 1.
+    /// </summary>
+    private static string ChangeIntegers(string record, IReadOnlyList<(int Position, bool Count)> positions)
+    {
+        var fields = Fields(record);
+        var text = new StringBuilder(record);
+        foreach (var (position, count) in positions.Reverse())
+        {
+            var field = fields[position];
+            var changed = long.TryParse(field.Value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
+                ? (count ? value + 1 : (value + 1) % 100)
+                : 1;
+            text.Remove(field.Start, field.Length).Insert(field.Start, changed.ToString(CultureInfo.InvariantCulture));
+        }
+        return text.ToString();
     }
 
     /// <summary>Start, length and text of each field of one CSV record (RFC 4180 quoting).</summary>
