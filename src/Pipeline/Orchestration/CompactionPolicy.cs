@@ -5,7 +5,19 @@ using SpotifyWorker.Pipeline.Transform;
 namespace SpotifyWorker.Pipeline.Orchestration;
 
 /// <summary>An entity's live silver: its compacted bases (<see cref="DataFile.ToBatch"/> set) and the batches' delta files since.</summary>
-public sealed record SilverShape(Entity Entity, int BaseFiles, long BaseRows, int DeltaFiles, long DeltaRows);
+/// <param name="FirstDeltaRows">Rows of the oldest delta file (0 when there is none).</param>
+public sealed record SilverShape(Entity Entity, int BaseFiles, long BaseRows, int DeltaFiles, long DeltaRows, long FirstDeltaRows = 0)
+{
+    /// <summary>
+    /// The rows the ratio rule weighs deltas against. Before the first compaction the oldest delta stands in for the
+    /// base: it is the first load, and compacting it alone would rewrite the whole of silver right after writing it, only
+    /// to drop the few keys a single batch repeats.
+    /// </summary>
+    public long EffectiveBaseRows => BaseFiles > 0 ? BaseRows : FirstDeltaRows;
+
+    /// <summary>The delta rows the ratio rule counts: all of them, or all but the stand-in base's.</summary>
+    public long EffectiveDeltaRows => BaseFiles > 0 ? DeltaRows : DeltaRows - FirstDeltaRows;
+}
 
 /// <summary>Decides from the committed state alone whether silver is due for compaction (pure, so it is tested without a lake).</summary>
 public static class CompactionPolicy
@@ -15,7 +27,8 @@ public static class CompactionPolicy
         var files = state.FilesOf(Tables.Silver(entity)).ToList();
         var bases = files.Where(f => f.ToBatch is not null).ToList();
         var deltas = files.Where(f => f.ToBatch is null).ToList();
-        return new SilverShape(entity, bases.Count, bases.Sum(f => f.Rows), deltas.Count, deltas.Sum(f => f.Rows));
+        var first = deltas.MinBy(f => LakeLayout.BatchOf(f.Key) ?? 0);
+        return new SilverShape(entity, bases.Count, bases.Sum(f => f.Rows), deltas.Count, deltas.Sum(f => f.Rows), first?.Rows ?? 0);
     }
 
     /// <summary>Why silver is due for compaction now, or null when it is not.</summary>
@@ -29,9 +42,12 @@ public static class CompactionPolicy
             {
                 return $"{table} has {shape.DeltaFiles} delta files, more than {options.MaxDeltaFiles}";
             }
-            if (shape.DeltaRows > 0 && shape.DeltaRows >= options.MinRows && shape.DeltaRows >= options.MinDeltaRatio * shape.BaseRows)
+            var (deltaRows, baseRows) = (shape.EffectiveDeltaRows, shape.EffectiveBaseRows);
+            if (deltaRows > 0 && deltaRows >= options.MinRows && deltaRows >= options.MinDeltaRatio * baseRows)
             {
-                return string.Create(CultureInfo.InvariantCulture, $"{table} has {shape.DeltaRows} delta rows, at least {options.MinDeltaRatio} x its {shape.BaseRows} base rows");
+                return shape.BaseFiles > 0
+                    ? string.Create(CultureInfo.InvariantCulture, $"{table} has {deltaRows} delta rows, at least {options.MinDeltaRatio} x its {baseRows} base rows")
+                    : string.Create(CultureInfo.InvariantCulture, $"{table} has {deltaRows} delta rows after its first, at least {options.MinDeltaRatio} x the first's {baseRows} rows");
             }
         }
         return null;

@@ -30,12 +30,20 @@ public sealed class CompactionPolicyTests
         Assert.Null(CompactionPolicy.Due(StateOf(Delta(Entity.Artists, 1, 60_000), Delta(Entity.Artists, 2, 39_999)), Defaults));
 
     [Fact]
-    public void Due_NoBaseAndDeltasReachMinRows_NamesTheTable()
+    public void Due_NoBaseAndLaterDeltasReachTheFirst_NamesTheTable()
     {
-        var reason = CompactionPolicy.Due(StateOf(Delta(Entity.Albums, 1, 60_000), Delta(Entity.Albums, 2, 40_000)), Defaults);
+        var reason = CompactionPolicy.Due(StateOf(Delta(Entity.Albums, 1, 100_000), Delta(Entity.Albums, 2, 60_000), Delta(Entity.Albums, 3, 40_000)), Defaults);
 
-        Assert.Equal("silver_albums has 100000 delta rows, at least 1 x its 0 base rows", reason);
+        Assert.Equal("silver_albums has 100000 delta rows after its first, at least 1 x the first's 100000 rows", reason);
     }
+
+    [Fact]
+    public void Due_FirstLoadAlone_IsNull() =>
+        Assert.Null(CompactionPolicy.Due(StateOf(Delta(Entity.Albums, 1, 5_000_000)), Defaults));
+
+    [Fact]
+    public void Due_NoBaseAndLaterDeltasBelowTheFirst_IsNull() =>
+        Assert.Null(CompactionPolicy.Due(StateOf(Delta(Entity.Albums, 1, 500_000), Delta(Entity.Albums, 2, 499_999)), Defaults));
 
     [Fact]
     public void Due_DeltasBelowRatioOfBase_IsNull() =>

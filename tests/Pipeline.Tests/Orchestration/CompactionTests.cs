@@ -112,19 +112,20 @@ public sealed class CompactionTests : IDisposable
     public async Task RunOnce_DueCompactionInterrupted_NextRunWithNothingNewCompacts()
     {
         var crash = new Reliability.CrashAt(FaultPoint.AfterCompactionWrite);
-        using var lake = new TestLake(faults: crash, compaction: new CompactionOptions { MinRows = 0 });
+        using var lake = new TestLake(new BatchOptions { MaxFiles = 1 }, faults: crash, compaction: new CompactionOptions { MinRows = 0, MinDeltaRatio = 0.5 });
         await lake.PutAsync("raw/artists/d1/a.csv", File(ArtistHeader, Artist("a1", "Ana", 10), Artist("a1", "Ana two", 11)));
+        await lake.PutAsync("raw/artists/d1/b.csv", File(ArtistHeader, Artist("a1", "Ana three", 12)));
 
         var crashed = await lake.RunAsync(Ct);
         var next = await lake.RunOkAsync();
 
         Assert.True(crash.Fired);
         Assert.Equal(RunOutcome.Failed, crashed.Outcome);
-        Assert.Equal(1, crashed.CommittedSeq);
+        Assert.Equal(2, crashed.CommittedSeq);
         Assert.Equal(RunOutcome.Succeeded, next.Outcome);
         Assert.Single(next.Compactions);
         var state = await lake.Log.LoadAsync(Ct);
-        Assert.Equal(1, Assert.Single(state.FilesOf(Tables.Silver(Entity.Artists))).ToBatch);
+        Assert.Equal(2, Assert.Single(state.FilesOf(Tables.Silver(Entity.Artists))).ToBatch);
         Assert.Equal(state.LiveFiles.Keys.Order(StringComparer.Ordinal), (await lake.DataFilesOnDiskAsync()).Order(StringComparer.Ordinal));
     }
 
