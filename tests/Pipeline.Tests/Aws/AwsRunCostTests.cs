@@ -33,10 +33,11 @@ public sealed class AwsRunCostTests(MotoServer moto) : MotoTest(moto, "lake/")
         await using var glue = new GlueJobSimulator(Moto, Aws);
         await using var proxy = new FaultProxy(Moto.Port, FaultPlans.Every(7, 20, new Fault(FaultKind.Throttle)));
         var emf = new StringWriter();
-        // A compaction after every batch but the first (any later delta is due): its Glue runs are billed like the batches'.
+        // One file a batch, so each entity gets a second delta, and any later delta makes a compaction due: its Glue runs
+        // are billed like the batches'.
         var settings = new Dictionary<string, string?>
         {
-            ["Pipeline:Batch:MaxFiles"] = "4",
+            ["Pipeline:Batch:MaxFiles"] = "1",
             ["Pipeline:Compaction:MinRows"] = "0",
             ["Pipeline:Compaction:MinDeltaRatio"] = "0.01",
         };
