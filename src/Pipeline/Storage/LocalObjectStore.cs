@@ -13,6 +13,7 @@ namespace SpotifyWorker.Pipeline.Storage;
 public sealed class LocalObjectStore : IObjectStore
 {
     internal const string TempPrefix = "_pipeline/tmp/";
+    private const string MetadataPrefix = "_pipeline/";
     private readonly string _root;
     private readonly LocalETagCache _etags;
 
@@ -186,11 +187,11 @@ public sealed class LocalObjectStore : IObjectStore
     {
         var size = file.Length;
         var modified = new DateTimeOffset(file.LastWriteTimeUtc, TimeSpan.Zero);
-        var etag = _etags.Get(key, size, modified.UtcTicks);
+        var etag = Cacheable(key) ? _etags.Get(key, size, modified.UtcTicks) : null;
         if (etag is null)
         {
             etag = await HashFileAsync(file.FullName, cancellationToken).ConfigureAwait(false);
-            _etags.Set(key, size, modified.UtcTicks, etag);
+            if (Cacheable(key)) _etags.Set(key, size, modified.UtcTicks, etag);
         }
         return new ObjectInfo(key, size, modified, etag);
     }
@@ -199,9 +200,14 @@ public sealed class LocalObjectStore : IObjectStore
     {
         var file = new FileInfo(path);
         var modified = new DateTimeOffset(file.LastWriteTimeUtc, TimeSpan.Zero);
-        _etags.Set(key, file.Length, modified.UtcTicks, etag);
+        if (Cacheable(key)) _etags.Set(key, file.Length, modified.UtcTicks, etag);
         return new ObjectInfo(key, file.Length, modified, etag);
     }
+
+    // The worker's own documents (lease, log entries, run records, checkpoints) are written every run and read a few
+    // at a time: hashing one again costs about a millisecond at most, while caching them made every run, a no-op
+    // too, rewrite the whole cache after its first put (1.2 MB at 10,000 raw files). The cache is for raw and data files.
+    private static bool Cacheable(string key) => !key.StartsWith(MetadataPrefix, StringComparison.Ordinal);
 
     private async Task<(string Path, string ETag)> WriteTempAsync(Stream content, bool durable, CancellationToken cancellationToken)
     {

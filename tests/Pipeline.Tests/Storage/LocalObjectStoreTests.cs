@@ -124,6 +124,21 @@ public sealed class LocalObjectStoreTests : IDisposable
         Assert.Equal(first.ETag, second.ETag);
     }
 
+    [Fact]
+    public async Task List_AfterPutOfPipelineDocument_LeavesCacheFileAlone()
+    {
+        await File.WriteAllTextAsync(_dir.Combine("x.csv"), "content", Ct);
+        await _store.ListAsync("x", cancellationToken: Ct).ToListAsync(Ct);
+        var cache = _dir.Combine("_pipeline", "cache", "etags.json");
+        var before = await File.ReadAllTextAsync(cache, Ct);
+
+        var lease = await _store.PutAsync("_pipeline/lease.json", Text("{}"), Ct);
+        await _store.ListAsync("x", cancellationToken: Ct).ToListAsync(Ct);
+
+        Assert.Equal(before, await File.ReadAllTextAsync(cache, Ct));
+        Assert.Equal(lease.ETag, (await new LocalObjectStore(_dir.Path).HeadAsync("_pipeline/lease.json", Ct))!.ETag);
+    }
+
     [Theory]
     [InlineData("../escape")]
     [InlineData("/abs")]
