@@ -31,18 +31,11 @@ public static class PipelineHost
     /// </param>
     public static IHost Build(ParseResult parse, bool logToStdout = false, Action<HostApplicationBuilder>? configure = null, bool showProgress = false, bool emitMetrics = true)
     {
-        // Only the documented sources, without the default builder's extras (environment-named appsettings, user
-        // secrets, a file watcher for reloads no option reads, logging providers cleared below): each run-once is a
-        // new process, and they cost about 30 ms of each (an empty-lake run 0.93x wall).
-        string[] args = [.. parse.UnmatchedTokens];
-        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
         {
+            Args = [.. parse.UnmatchedTokens],
             ContentRootPath = AppContext.BaseDirectory,
         });
-        builder.Configuration
-            .AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true, reloadOnChange: false)
-            .AddEnvironmentVariables()
-            .AddCommandLine(args);
         var lake = parse.GetValue(GlobalOptions.Lake);
         if (lake is not null) builder.Configuration.AddInMemoryCollection([new("Pipeline:Lake", lake)]);
 
