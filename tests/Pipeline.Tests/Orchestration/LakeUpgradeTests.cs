@@ -133,7 +133,8 @@ public sealed class LakeUpgradeTests : IDisposable
             Kind = CommitKind.Upgrade,
             Format = LakeFormat.Current + 1,
         }, Ct);
-        Directory.Delete(_lake.Combine("_pipeline", "cache"), recursive: true);
+        // A lake without an ETag cache: a listing of the raw files would write one, so "nothing written" is strict.
+        if (Directory.Exists(_lake.Combine("_pipeline", "cache"))) Directory.Delete(_lake.Combine("_pipeline", "cache"), recursive: true);
         var before = LakeFixture.Tree(_lake.Path);
 
         await Assert.ThrowsAsync<LakeFormatException>(RunAsync);
