@@ -62,29 +62,7 @@ public sealed partial class PipelineRunner
         {
             Kind = CommitKind.Compaction,
         };
-        ManifestState next;
-        var commitAttempted = false;
-        try
-        {
-            await VerifyAsync(output.Added, cancellationToken).ConfigureAwait(false);
-            await faults.AtAsync(FaultPoint.BeforeCommit, cancellationToken).ConfigureAwait(false);
-            // As a batch's: once started the commit lands or loses the race, and only a lost race or no attempt
-            // makes the bases certainly ours to remove.
-            commitAttempted = true;
-            next = await log.CommitAsync(state, entry, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception e) when (!commitAttempted || e is CommitConflictException)
-        {
-            if (output.OutputsExclusive) await DiscardAsync(output.Added).ConfigureAwait(false);
-            throw;
-        }
-        await faults.AtAsync(FaultPoint.AfterCommit, cancellationToken).ConfigureAwait(false);
-        await faults.AtAsync(FaultPoint.BeforeSupersededDelete, cancellationToken).ConfigureAwait(false);
-        foreach (var key in output.Superseded)
-        {
-            await stores.Lake.DeleteAsync(key, CancellationToken.None).ConfigureAwait(false);
-        }
-        await faults.AtAsync(FaultPoint.AfterSupersededDelete, cancellationToken).ConfigureAwait(false);
+        var next = await PublishAsync(state, entry, output.OutputsExclusive, cancellationToken).ConfigureAwait(false);
         var seconds = clock.Elapsed.TotalSeconds;
         Add(steps, "compaction", seconds);
         var summary = new CompactionSummary(seq, reason, output.Added.Count, output.Superseded.Count, output.Added.Sum(f => f.Rows), seconds);

@@ -126,50 +126,33 @@ public sealed partial class PipelineRunner(
         Add(steps, "transform", transformSeconds);
         foreach (var (step, seconds) in output.StepSeconds) Add(steps, step, seconds);
 
-        CommitEntry entry;
-        ManifestState next;
-        var commitAttempted = false;
         clock.Restart();
         try
         {
             await faults.AtAsync(FaultPoint.AfterTransform, cancellationToken).ConfigureAwait(false);
-            await VerifyAsync(output.Added, cancellationToken).ConfigureAwait(false);
-            entry = new CommitEntry(
-                seq,
-                Guid.NewGuid().ToString("N"),
-                runId,
-                time.GetUtcNow(),
-                [.. output.Files.Select(r => new RawFileRecord(r.File.Key, r.File.ETag, r.File.Size, r.File.LastModified, r.File.Entity, seq, r.RowsRead, r.RowsRejected, r.Outcome, r.Reason))],
-                output.Added,
-                output.Superseded,
-                new BatchStats(
-                    output.Files.Sum(f => f.RowsRead),
-                    output.Files.Sum(f => f.RowsRejected),
-                    output.GoldRowsWritten,
-                    state.RowsOf(Tables.Gold) - state.LiveFiles.Values.Where(f => output.Superseded.Contains(f.Key)).Sum(f => f.Rows) + output.Added.Where(f => f.Table == Tables.Gold).Sum(f => f.Rows),
-                    output.PartitionsRewritten,
-                    transformSeconds));
-            progress.Phase($"committing batch {seq}");
-            await faults.AtAsync(FaultPoint.BeforeCommit, cancellationToken).ConfigureAwait(false);
-            // The commit itself is not cancelled half-way: once started it either lands or loses the race.
-            commitAttempted = true;
-            next = await log.CommitAsync(state, entry, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception e) when (!commitAttempted || e is CommitConflictException)
+        catch
         {
-            // Certainly not committed by us, so exclusive files are ours to remove. After any other commit error the
-            // entry may have landed (a lost response), so the files stay and a later run decides.
             if (output.OutputsExclusive) await DiscardAsync(output.Added).ConfigureAwait(false);
             throw;
         }
-        await faults.AtAsync(FaultPoint.AfterCommit, cancellationToken).ConfigureAwait(false);
-
-        await faults.AtAsync(FaultPoint.BeforeSupersededDelete, cancellationToken).ConfigureAwait(false);
-        foreach (var key in output.Superseded)
-        {
-            await stores.Lake.DeleteAsync(key, CancellationToken.None).ConfigureAwait(false);
-        }
-        await faults.AtAsync(FaultPoint.AfterSupersededDelete, cancellationToken).ConfigureAwait(false);
+        var entry = new CommitEntry(
+            seq,
+            Guid.NewGuid().ToString("N"),
+            runId,
+            time.GetUtcNow(),
+            [.. output.Files.Select(r => new RawFileRecord(r.File.Key, r.File.ETag, r.File.Size, r.File.LastModified, r.File.Entity, seq, r.RowsRead, r.RowsRejected, r.Outcome, r.Reason))],
+            output.Added,
+            output.Superseded,
+            new BatchStats(
+                output.Files.Sum(f => f.RowsRead),
+                output.Files.Sum(f => f.RowsRejected),
+                output.GoldRowsWritten,
+                state.RowsOf(Tables.Gold) - state.LiveFiles.Values.Where(f => output.Superseded.Contains(f.Key)).Sum(f => f.Rows) + output.Added.Where(f => f.Table == Tables.Gold).Sum(f => f.Rows),
+                output.PartitionsRewritten,
+                transformSeconds));
+        progress.Phase($"committing batch {seq}");
+        var next = await PublishAsync(state, entry, output.OutputsExclusive, cancellationToken).ConfigureAwait(false);
         var commitSeconds = clock.Elapsed.TotalSeconds;
         Add(steps, "commit", commitSeconds);
 
@@ -192,6 +175,40 @@ public sealed partial class PipelineRunner(
     }
 
     /// <summary>Every file the commit will name must exist whole before the commit names it.</summary>
+    /// <summary>
+    /// Publishes what a batch or a compaction wrote: verifies the added files, commits the entry with put-if-absent,
+    /// then deletes the files it superseded. Files certainly not committed by us (no attempt, or a lost race) are
+    /// removed when exclusive; after any other commit error the entry may have landed (a lost response), so they
+    /// stay and a later run decides.
+    /// </summary>
+    private async Task<ManifestState> PublishAsync(ManifestState state, CommitEntry entry, bool outputsExclusive, CancellationToken cancellationToken)
+    {
+        ManifestState next;
+        var commitAttempted = false;
+        try
+        {
+            await VerifyAsync(entry.Added, cancellationToken).ConfigureAwait(false);
+            await faults.AtAsync(FaultPoint.BeforeCommit, cancellationToken).ConfigureAwait(false);
+            // The commit itself is not cancelled half-way: once started it either lands or loses the race.
+            commitAttempted = true;
+            next = await log.CommitAsync(state, entry, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (!commitAttempted || e is CommitConflictException)
+        {
+            if (outputsExclusive) await DiscardAsync(entry.Added).ConfigureAwait(false);
+            throw;
+        }
+        await faults.AtAsync(FaultPoint.AfterCommit, cancellationToken).ConfigureAwait(false);
+
+        await faults.AtAsync(FaultPoint.BeforeSupersededDelete, cancellationToken).ConfigureAwait(false);
+        foreach (var key in entry.Removed)
+        {
+            await stores.Lake.DeleteAsync(key, CancellationToken.None).ConfigureAwait(false);
+        }
+        await faults.AtAsync(FaultPoint.AfterSupersededDelete, cancellationToken).ConfigureAwait(false);
+        return next;
+    }
+
     private async Task VerifyAsync(IReadOnlyList<DataFile> added, CancellationToken cancellationToken)
     {
         foreach (var file in added)
