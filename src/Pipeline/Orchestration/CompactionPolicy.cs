@@ -53,9 +53,18 @@ public static class CompactionPolicy
         return null;
     }
 
+    /// <summary>
+    /// The live silver files of an entity a compaction reads and supersedes: all of them, unless they are one base
+    /// alone (rewriting that would only cost). Both engines compact exactly these.
+    /// </summary>
+    public static IReadOnlyList<DataFile> FilesToRewrite(ManifestState state, Entity entity)
+    {
+        var files = state.FilesOf(Tables.Silver(entity)).ToList();
+        return files.Count > 1 || files.Any(f => f.ToBatch is null) ? files : [];
+    }
+
     /// <summary>Whether a compaction would change anything: some entity has a delta file, or more than one base.</summary>
-    public static bool HasWork(ManifestState state) =>
-        Entities.All.Select(e => ShapeOf(state, e)).Any(s => s.DeltaFiles > 0 || s.BaseFiles > 1);
+    public static bool HasWork(ManifestState state) => Entities.All.Any(e => FilesToRewrite(state, e).Count > 0);
 
     /// <summary>The highest batch a base over these silver files covers: the batch of each delta file, or the bound of each base it absorbs.</summary>
     public static long ToBatchOf(IEnumerable<DataFile> silver) =>

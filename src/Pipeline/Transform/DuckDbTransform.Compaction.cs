@@ -26,22 +26,15 @@ public sealed partial class DuckDbTransform
             foreach (var entity in Entities.All)
             {
                 var table = Tables.Silver(entity);
-                var files = work.Committed.FilesOf(table).ToList();
-                // No silver: no base. One base alone is already compact; rewriting it would only cost.
-                if (files.Count == 0 || (files.Count == 1 && files[0].ToBatch is not null)) continue;
+                var files = CompactionPolicy.FilesToRewrite(work.Committed, entity);
+                if (files.Count == 0) continue;
                 progress.Phase($"compaction {work.Seq}: rewriting {table} from {files.Count} files");
                 await db.ExecuteAsync(
                     $"CREATE OR REPLACE TEMP VIEW {table} AS {LakeTableSql.Select(LakeTable.Named(table), [.. files.Select(f => _lake.PathOf(f.Key))])}",
                     cancellationToken).ConfigureAwait(false);
                 var key = LakeLayout.SilverCompacted(entity, work.Seq);
-                var target = _lake.PathOf(key);
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                var temp = target + ".tmp";
-                var rows = await db.ExecuteCountAsync(
-                    $"COPY ({SqlScripts.Transform("compact_" + entity.Name())}) TO {DuckDbSession.Literal(temp)} (FORMAT parquet, COMPRESSION zstd)",
-                    cancellationToken).ConfigureAwait(false);
-                File.Move(temp, target, overwrite: false);
-                added.Add(new DataFile(key, table, rows, new FileInfo(target).Length, ToBatch: CompactionPolicy.ToBatchOf(files)));
+                var rows = await WriteLakeFileAsync(db, _lake, $"({SqlScripts.Transform("compact_" + entity.Name())})", key, cancellationToken).ConfigureAwait(false);
+                added.Add(new DataFile(key, table, rows, new FileInfo(_lake.PathOf(key)).Length, ToBatch: CompactionPolicy.ToBatchOf(files)));
                 superseded.AddRange(files.Select(f => f.Key));
                 await faults.AtAsync(FaultPoint.AfterCompactionWrite, cancellationToken).ConfigureAwait(false);
             }
@@ -53,25 +46,12 @@ public sealed partial class DuckDbTransform
         }
         catch
         {
-            // Bases already in the lake are named by no commit: removed now rather than after the grace period.
-            foreach (var file in added) TryDeleteFile(_lake.PathOf(file.Key));
+            Discard(_lake, added);
             throw;
         }
         finally
         {
             TryDelete(workDir);
-        }
-    }
-
-    private static void TryDeleteFile(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-            // The garbage collector removes it later.
         }
     }
 

@@ -91,6 +91,36 @@ public sealed partial class DuckDbTransform(
         return results;
     }
 
+    /// <summary>
+    /// Writes a relation (a name or a parenthesized query) to one Parquet file at a new unique lake key: written whole
+    /// under a temporary name, then renamed, so the key never names a partial file. Returns the rows written.
+    /// </summary>
+    private static async Task<long> WriteLakeFileAsync(DuckDbSession db, LocalObjectStore lake, string relation, string key, CancellationToken cancellationToken)
+    {
+        var target = lake.PathOf(key);
+        Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        var temp = target + ".tmp";
+        var rows = await db.ExecuteCountAsync($"COPY {relation} TO {DuckDbSession.Literal(temp)} (FORMAT parquet, COMPRESSION zstd)", cancellationToken).ConfigureAwait(false);
+        File.Move(temp, target, overwrite: false);
+        return rows;
+    }
+
+    /// <summary>Removes files already moved into the lake that no commit will name, rather than leave them to the garbage collector's grace period.</summary>
+    private static void Discard(LocalObjectStore lake, IEnumerable<DataFile> files)
+    {
+        foreach (var file in files)
+        {
+            try
+            {
+                File.Delete(lake.PathOf(file.Key));
+            }
+            catch (IOException)
+            {
+                // The garbage collector removes it later.
+            }
+        }
+    }
+
     private static void TryDelete(string directory)
     {
         try
@@ -145,20 +175,7 @@ public sealed partial class DuckDbTransform(
             return new BatchOutput(FileResults(), _added, superseded, goldRows, partitions) { StepSeconds = steps };
         }
 
-        public void DiscardWritten()
-        {
-            foreach (var file in _added)
-            {
-                try
-                {
-                    File.Delete(lake.PathOf(file.Key));
-                }
-                catch (IOException)
-                {
-                    // The garbage collector removes it later.
-                }
-            }
-        }
+        public void DiscardWritten() => Discard(lake, _added);
 
         private async Task RegisterBatchFilesAsync(CancellationToken cancellationToken)
         {
@@ -348,15 +365,8 @@ public sealed partial class DuckDbTransform(
             return new FileResult(file, result.RowsRead, rejected, FileOutcome.Processed, null);
         })];
 
-        /// <summary>Writes a relation to one Parquet file at a new unique key (written whole, then renamed).</summary>
-        private async Task CopyToLakeAsync(string relation, string key, CancellationToken cancellationToken)
-        {
-            var target = lake.PathOf(key);
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            var temp = target + ".tmp";
-            await db.ExecuteAsync($"COPY {relation} TO {DuckDbSession.Literal(temp)} (FORMAT parquet, COMPRESSION zstd)", cancellationToken).ConfigureAwait(false);
-            File.Move(temp, target, overwrite: false);
-        }
+        private Task CopyToLakeAsync(string relation, string key, CancellationToken cancellationToken) =>
+            WriteLakeFileAsync(db, lake, relation, key, cancellationToken);
 
         private IReadOnlyList<string> CommittedPaths(string table) => [.. work.Committed.FilesOf(table).Select(f => lake.PathOf(f.Key))];
 

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using SpotifyWorker.Pipeline.Manifest;
+using SpotifyWorker.Pipeline.Orchestration;
 using SpotifyWorker.Pipeline.Transform;
 
 namespace SpotifyWorker.Pipeline.Aws.Glue;
@@ -68,15 +69,10 @@ public static class GlueJobArguments
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())), 0, 16);
     }
 
-    /// <summary>
-    /// What a compaction reads and supersedes, in key order: every live silver file of each entity that is not
-    /// already one base alone (rewriting that would only cost, as DuckDbTransform.CompactAsync skips it too).
-    /// </summary>
+    /// <summary>What a compaction reads and supersedes (<see cref="CompactionPolicy.FilesToRewrite"/>), in key order.</summary>
     public static IReadOnlyList<DataFile> CompactionInputs(ManifestState committed) =>
         [.. Entities.All
-            .Select(e => committed.FilesOf(Tables.Silver(e)).ToList())
-            .Where(files => files.Count > 1 || files.Any(f => f.ToBatch is null))
-            .SelectMany(files => files)
+            .SelectMany(e => CompactionPolicy.FilesToRewrite(committed, e))
             .OrderBy(f => f.Key, StringComparer.Ordinal)];
 
     public static string InlineKeys(IEnumerable<string> keys) => JsonSerializer.Serialize(keys.ToList());
