@@ -174,7 +174,6 @@ public sealed partial class PipelineRunner(
         return (next, summary);
     }
 
-    /// <summary>Every file the commit will name must exist whole before the commit names it.</summary>
     /// <summary>
     /// Publishes what a batch or a compaction wrote: verifies the added files, commits the entry with put-if-absent,
     /// then deletes the files it superseded. Files certainly not committed by us (no attempt, or a lost race) are
@@ -209,6 +208,7 @@ public sealed partial class PipelineRunner(
         return next;
     }
 
+    /// <summary>Every file the commit will name must exist whole before the commit names it.</summary>
     private async Task VerifyAsync(IReadOnlyList<DataFile> added, CancellationToken cancellationToken)
     {
         foreach (var file in added)
