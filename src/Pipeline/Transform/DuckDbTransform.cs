@@ -14,7 +14,7 @@ using SpotifyWorker.Pipeline.Transform.Csv;
 namespace SpotifyWorker.Pipeline.Transform;
 
 /// <summary>
-/// The embedded transform: raw files are staged by <see cref="RawFileStager"/>, then DuckDB runs the shared
+/// The embedded transform: raw files are staged by <see cref="RawFileStager"/> (see <see cref="StagingRun"/>), and DuckDB runs the shared
 /// SQL (Transform/Sql) to validate, write silver and rewrite the affected gold partitions. Partitioned COPY is
 /// not atomic, so gold is written to a staging folder, its row count checked, and each file moved to a new
 /// unique name; nothing is visible until the orchestrator commits the output. <paramref name="faults"/> is
@@ -35,14 +35,11 @@ public sealed partial class DuckDbTransform(
         var tempRoot = options.Value.TempDirectory ?? _lake.PathOf(LocalObjectStore.TempPrefix + "duckdb");
         var workDir = Path.Combine(tempRoot, $"batch-{work.Seq}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(workDir);
+        var staging = new StagingRun(stores.Raw, options.Value.Threads > 0 ? options.Value.Threads : Environment.ProcessorCount, progress, work, workDir, cancellationToken);
         try
         {
-            var clock = Stopwatch.StartNew();
-            var staged = await StageAsync(work, workDir, cancellationToken).ConfigureAwait(false);
-            var stageSeconds = clock.Elapsed.TotalSeconds;
-            LogStaged(work.Seq, staged.Count, work.Files.Sum(f => f.Size), staged.Values.Sum(s => s.Result.RowsRead), stageSeconds);
             using var db = DuckDbSession.Open(options.Value, Path.Combine(workDir, "spill"));
-            var batch = new BatchRun(db, work, staged, _lake, stores, faults, progress);
+            var batch = new BatchRun(db, work, staging, _lake, stores, faults, progress);
             BatchOutput output;
             try
             {
@@ -55,10 +52,13 @@ public sealed partial class DuckDbTransform(
                 batch.DiscardWritten();
                 throw;
             }
-            return output with { StepSeconds = new Dictionary<string, double>(output.StepSeconds) { ["transform.stage"] = stageSeconds } };
+            var staged = staging.All;
+            LogStaged(work.Seq, staged.Count, work.Files.Sum(f => f.Size), staged.Values.Sum(s => s.Result.RowsRead), staging.Seconds);
+            return output with { StepSeconds = new Dictionary<string, double>(output.StepSeconds) { ["transform.stage"] = staging.Seconds } };
         }
         finally
         {
+            await staging.StopAsync().ConfigureAwait(false);
             TryDelete(workDir);
         }
     }
@@ -66,34 +66,10 @@ public sealed partial class DuckDbTransform(
     /// <summary>The embedded engine keeps no state of its own: everything it knows is in the manifest.</summary>
     public Task ResetAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    private async Task<IReadOnlyDictionary<BatchFile, StagedInput>> StageAsync(BatchWork work, string workDir, CancellationToken cancellationToken)
-    {
-        var results = new ConcurrentDictionary<BatchFile, StagedInput>();
-        var parallel = new ParallelOptions
-        {
-            CancellationToken = cancellationToken,
-            MaxDegreeOfParallelism = options.Value.Threads > 0 ? options.Value.Threads : Environment.ProcessorCount,
-        };
-        await Parallel.ForEachAsync(work.Files, parallel, async (file, ct) =>
-        {
-            var path = Path.Combine(workDir, "stage", file.Entity.Name(), file.Ordinal.ToString(CultureInfo.InvariantCulture) + ".csv");
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            StagedFile result;
-            await using (var raw = await stores.Raw.OpenReadAsync(file.Key, ct).ConfigureAwait(false))
-            await using (var output = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
-            {
-                result = RawFileStager.Stage(raw, RawKeys.IsGzip(file.Key), file.Entity, file.Ordinal, output, ct);
-            }
-            if (result.FileError is not null) File.Delete(path);
-            results[file] = new StagedInput(path, result);
-            progress.Advance(file.Size);
-        }).ConfigureAwait(false);
-        return results;
-    }
-
     /// <summary>
     /// Writes a relation (a name or a parenthesized query) to one Parquet file at a new unique lake key: written whole
-    /// under a temporary name, then renamed, so the key never names a partial file. Returns the rows written.
+    /// under a temporary name, then renamed, so the key never names a partial file. Returns the rows written; an empty
+    /// relation publishes no file.
     /// </summary>
     private static async Task<long> WriteLakeFileAsync(DuckDbSession db, LocalObjectStore lake, string relation, string key, CancellationToken cancellationToken)
     {
@@ -101,7 +77,8 @@ public sealed partial class DuckDbTransform(
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         var temp = target + ".tmp";
         var rows = await db.ExecuteCountAsync($"COPY {relation} TO {DuckDbSession.Literal(temp)} (FORMAT parquet, COMPRESSION zstd)", cancellationToken).ConfigureAwait(false);
-        File.Move(temp, target, overwrite: false);
+        if (rows == 0) File.Delete(temp);
+        else File.Move(temp, target, overwrite: false);
         return rows;
     }
 
@@ -142,7 +119,7 @@ public sealed partial class DuckDbTransform(
     private sealed partial class BatchRun(
         DuckDbSession db,
         BatchWork work,
-        IReadOnlyDictionary<BatchFile, StagedInput> staged,
+        StagingRun staging,
         LocalObjectStore lake,
         LakeStores stores,
         IFaultInjector faults,
@@ -151,17 +128,20 @@ public sealed partial class DuckDbTransform(
         private readonly List<DataFile> _added = [];
         private readonly Dictionary<BatchFile, long> _sqlRejects = [];
         private readonly List<QuarantineRow> _quarantine = [];
+        private IReadOnlyDictionary<BatchFile, StagedInput> _staged = new Dictionary<BatchFile, StagedInput>();
 
         public async Task<BatchOutput> RunAsync(string workDir, CancellationToken cancellationToken)
         {
             var steps = new Dictionary<string, double>();
             var clock = Stopwatch.StartNew();
             await RegisterBatchFilesAsync(cancellationToken).ConfigureAwait(false);
-            foreach (var entity in Entities.All)
+            foreach (var entity in staging.ValidationOrder(work))
             {
-                progress.Phase($"batch {work.Seq}: validating {entity.Name()} and writing silver");
-                await ValidateAsync(entity, cancellationToken).ConfigureAwait(false);
+                progress.Phase($"batch {work.Seq}: staging and validating {entity.Name()}, writing silver");
+                await ValidateAsync(entity, await staging.OfAsync(entity).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
             }
+            _staged = staging.All;
+            // Includes the staging it waited for: validation overlaps it.
             steps["transform.validate"] = clock.Elapsed.TotalSeconds;
 
             clock.Restart();
@@ -187,10 +167,10 @@ public sealed partial class DuckDbTransform(
             }
         }
 
-        private async Task ValidateAsync(Entity entity, CancellationToken cancellationToken)
+        private async Task ValidateAsync(Entity entity, IReadOnlyList<KeyValuePair<BatchFile, StagedInput>> staged, CancellationToken cancellationToken)
         {
             var name = entity.Name();
-            var inputs = staged.Where(s => s.Key.Entity == entity && s.Value.Result.FileError is null).ToList();
+            var inputs = staged.Where(s => s.Value.Result.FileError is null).ToList();
             var columns = RawFileStager.NormalizedColumns(entity);
             var types = string.Join(", ", columns.Select(c => $"{DuckDbSession.Literal(c)}: {DuckDbSession.Literal(ColumnType(c))}"));
             if (inputs.Count == 0)
@@ -208,35 +188,47 @@ public sealed partial class DuckDbTransform(
                         columns = { {{types}} })
                     """, cancellationToken).ConfigureAwait(false);
             }
-            // Only the checked rows are materialized: the raw view is read once, and the batch's silver is a view
-            // over them. Every extra copy of a large batch counts against the memory limit.
-            await db.ExecuteAsync($"CREATE TEMP TABLE checked_{name} AS {SqlScripts.Transform("validate_" + name)}", cancellationToken).ConfigureAwait(false);
-            await db.ExecuteAsync($"CREATE TEMP VIEW batch_{name} AS SELECT * EXCLUDE (_reject_reason) FROM checked_{name} WHERE _reject_reason IS NULL", cancellationToken).ConfigureAwait(false);
-
-            var rows = await db.ScalarAsync<long>($"SELECT count(*) FROM batch_{name}", cancellationToken).ConfigureAwait(false);
-            await CollectSqlRejectsAsync(entity, cancellationToken).ConfigureAwait(false);
+            // The checked rows are a view, streamed once from the staged CSV into the silver file: a materialized copy of
+            // a large batch would spill past the memory limit and be read back. Rejected rows are rare, and their count is
+            // known without a second look: every staged row is either written to silver or rejected by the SQL. Only
+            // when some are missing is the view read again, for the rejects alone.
+            await db.ExecuteAsync($"CREATE TEMP VIEW checked_{name} AS {SqlScripts.Transform("validate_" + name)}", cancellationToken).ConfigureAwait(false);
+            var valid = $"(SELECT * EXCLUDE (_reject_reason) FROM checked_{name} WHERE _reject_reason IS NULL)";
+            var key = LakeLayout.Silver(entity, work.Seq);
+            var rows = await CopyToLakeAsync(valid, key, cancellationToken).ConfigureAwait(false);
             var silver = CommittedPaths(Tables.Silver(entity)).ToList();
             if (rows > 0)
             {
-                var key = LakeLayout.Silver(entity, work.Seq);
-                await CopyToLakeAsync($"batch_{name}", key, cancellationToken).ConfigureAwait(false);
                 _added.Add(new DataFile(key, Tables.Silver(entity), rows, new FileInfo(lake.PathOf(key)).Length));
-                await faults.AtAsync(FaultPoint.AfterSilverWrite, cancellationToken).ConfigureAwait(false);
-                // From here on the batch's rows are read from the silver file just written, and the checked rows are
-                // dropped: Parquet is read column by column and compressed, while a materialized table beyond the
-                // memory limit is spilled and read back whole by every step of the gold rewrite.
+                // From here on the batch's rows are read from the silver file just written: Parquet is read column by
+                // column and compressed, and the staged CSV is not parsed again.
                 silver.Add(lake.PathOf(key));
-                await db.ExecuteAsync($"CREATE OR REPLACE TEMP VIEW batch_{name} AS SELECT * FROM read_parquet({DuckDbSession.List([lake.PathOf(key)])})", cancellationToken).ConfigureAwait(false);
-                await db.ExecuteAsync($"DROP TABLE checked_{name}", cancellationToken).ConfigureAwait(false);
+                await db.ExecuteAsync($"CREATE TEMP VIEW batch_{name} AS SELECT * FROM read_parquet({DuckDbSession.List([lake.PathOf(key)])})", cancellationToken).ConfigureAwait(false);
             }
+            else
+            {
+                // Nothing valid, so no silver file was published: the batch's rows are the (empty) valid rows.
+                await db.ExecuteAsync($"CREATE TEMP VIEW batch_{name} AS SELECT * FROM {valid} v WHERE false", cancellationToken).ConfigureAwait(false);
+            }
+            var expected = inputs.Sum(i => i.Value.Result.RowsStaged);
+            if (rows > expected)
+            {
+                throw new InvalidDataException($"Batch {work.Seq}: the {name} silver file holds {rows} rows, but only {expected} were staged; nothing was published");
+            }
+            if (rows < expected) await CollectSqlRejectsAsync(entity, expected - rows, cancellationToken).ConfigureAwait(false);
+            if (rows > 0) await faults.AtAsync(FaultPoint.AfterSilverWrite, cancellationToken).ConfigureAwait(false);
             await db.ExecuteAsync(silver.Count == 0
                 ? $"CREATE TEMP VIEW silver_{name} AS SELECT * FROM batch_{name}"
                 : $"CREATE TEMP VIEW silver_{name} AS {LakeTableSql.Select(LakeTable.Named(Tables.Silver(entity)), silver)}", cancellationToken).ConfigureAwait(false);
         }
 
-        private async Task CollectSqlRejectsAsync(Entity entity, CancellationToken cancellationToken)
+        private async Task CollectSqlRejectsAsync(Entity entity, long missing, CancellationToken cancellationToken)
         {
             var rejects = await db.QueryAsync($"SELECT _file_ord, _row, _reject_reason FROM checked_{entity.Name()} WHERE _reject_reason IS NOT NULL ORDER BY _file_ord, _row", cancellationToken).ConfigureAwait(false);
+            if (rejects.Rows.Count != missing)
+            {
+                throw new InvalidDataException($"Batch {work.Seq}: {missing} staged {entity.Name()} rows are not in silver, but the SQL rejected {rejects.Rows.Count}; nothing was published");
+            }
             foreach (var group in rejects.Rows.GroupBy(r => Convert.ToInt32(r[0], CultureInfo.InvariantCulture)))
             {
                 var file = work.Files.Single(f => f.Ordinal == group.Key);
@@ -331,7 +323,7 @@ public sealed partial class DuckDbTransform(
 
         private async Task WriteQuarantineAsync(CancellationToken cancellationToken)
         {
-            foreach (var (file, input) in staged)
+            foreach (var (file, input) in _staged)
             {
                 var result = input.Result;
                 if (result.FileError is not null)
@@ -359,13 +351,13 @@ public sealed partial class DuckDbTransform(
 
         private IReadOnlyList<FileResult> FileResults() => [.. work.Files.Select(file =>
         {
-            var result = staged[file].Result;
+            var result = _staged[file].Result;
             if (result.FileError is not null) return new FileResult(file, 0, 0, FileOutcome.Quarantined, result.FileError.Reason);
             var rejected = result.Rejects.Count + _sqlRejects.GetValueOrDefault(file);
             return new FileResult(file, result.RowsRead, rejected, FileOutcome.Processed, null);
         })];
 
-        private Task CopyToLakeAsync(string relation, string key, CancellationToken cancellationToken) =>
+        private Task<long> CopyToLakeAsync(string relation, string key, CancellationToken cancellationToken) =>
             WriteLakeFileAsync(db, lake, relation, key, cancellationToken);
 
         private IReadOnlyList<string> CommittedPaths(string table) => [.. work.Committed.FilesOf(table).Select(f => lake.PathOf(f.Key))];
