@@ -18,6 +18,8 @@ public sealed class ValidationSqlTests : IDisposable
     [InlineData("2021-07-09", "2021-07-09", "day")]
     [InlineData("2021-07-09 00:00:00 UTC", "2021-07-09", "day")]
     [InlineData(" 2021-07-09 ", "2021-07-09", "day")]
+    [InlineData("2021-07-09 13:45:00 UTC", "2021-07-09", "day")]
+    [InlineData("2021-07-09 13:45:00", "2021-07-09", "day")]
     public async Task ReleaseDate_FourForms_ParseToFirstDayOfPrecision(string raw, string date, string precision)
     {
         await _lake.PutAsync("raw/albums/d/a.csv", File(AlbumHeader, Album("t1", "a1", raw)));
@@ -36,6 +38,9 @@ public sealed class ValidationSqlTests : IDisposable
     [InlineData("2021-07-09T00:00:00")]
     [InlineData("\"2020-01-01\n\"")]
     [InlineData("\u00a02020-01-01")]
+    [InlineData("2021-7-9")]
+    [InlineData("0999-01-01")]
+    [InlineData("+2021")]
     public async Task ReleaseDate_Invalid_RejectedAsBadDate(string raw)
     {
         await _lake.PutAsync("raw/albums/d/a.csv", File(AlbumHeader, Album("t1", "a1", raw)));
@@ -48,6 +53,9 @@ public sealed class ValidationSqlTests : IDisposable
     [InlineData("42", "42")]
     [InlineData("+42", "42")]
     [InlineData("42.0", "42")]
+    [InlineData("0042", "42")]
+    [InlineData("-0", "0")]
+    [InlineData("-7", "-7")]
     [InlineData("", "NULL")]
     public async Task Integer_AcceptedForms_Parse(string raw, string expected)
     {
@@ -65,6 +73,8 @@ public sealed class ValidationSqlTests : IDisposable
     [InlineData("\u00a014")]
     [InlineData("14\u00a0")]
     [InlineData("\t14")]
+    [InlineData("1_000")]
+    [InlineData("0x10")]
     public async Task Integer_Invalid_RejectedAsBadNumber(string raw)
     {
         await _lake.PutAsync("raw/tracks/d/t.csv", $"{TrackHeader}\nt1,{raw},false\n");

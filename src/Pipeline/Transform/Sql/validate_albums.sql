@@ -24,13 +24,13 @@ SELECT
     CASE
         WHEN d.track_id IS NULL OR trim(BOTH ' ' FROM d.track_id) = '' THEN 'empty_key: track_id is empty'
         WHEN d.artist_id IS NULL OR trim(BOTH ' ' FROM d.artist_id) = '' THEN 'empty_key: artist_id is empty'
-        WHEN d.track_number IS NOT NULL AND trim(BOTH ' ' FROM d.track_number) <> '' AND d.track_number_v IS NULL
+        WHEN d.track_number_t <> '' AND d.track_number_v IS NULL
             THEN concat('bad_number: track_number "', d.track_number, '" is not an integer')
-        WHEN d.duration_ms IS NOT NULL AND trim(BOTH ' ' FROM d.duration_ms) <> '' AND d.duration_ms_v IS NULL
+        WHEN d.duration_ms_t <> '' AND d.duration_ms_v IS NULL
             THEN concat('bad_number: duration_ms "', d.duration_ms, '" is not an integer')
-        WHEN d.total_tracks IS NOT NULL AND trim(BOTH ' ' FROM d.total_tracks) <> '' AND d.total_tracks_v IS NULL
+        WHEN d.total_tracks_t <> '' AND d.total_tracks_v IS NULL
             THEN concat('bad_number: total_tracks "', d.total_tracks, '" is not an integer')
-        WHEN d.album_popularity IS NOT NULL AND trim(BOTH ' ' FROM d.album_popularity) <> '' AND d.album_popularity_v IS NULL
+        WHEN d.album_popularity_t <> '' AND d.album_popularity_v IS NULL
             THEN concat('bad_number: album_popularity "', d.album_popularity, '" is not an integer')
         WHEN d.release_date IS NULL OR trim(BOTH ' ' FROM d.release_date) = '' THEN 'bad_date: release_date is empty'
         WHEN d.release_date_v IS NULL
@@ -47,12 +47,22 @@ FROM (
     FROM (
         SELECT
             t.*,
-            TRY_CAST(CASE WHEN regexp_extract(t.track_number_t, '^([+-]?[0-9]+)([.]0+)?$', 0) = t.track_number_t THEN regexp_extract(t.track_number_t, '^([+-]?[0-9]+)([.]0+)?$', 1) END AS INT) AS track_number_v,
-            TRY_CAST(CASE WHEN regexp_extract(t.duration_ms_t, '^([+-]?[0-9]+)([.]0+)?$', 0) = t.duration_ms_t THEN regexp_extract(t.duration_ms_t, '^([+-]?[0-9]+)([.]0+)?$', 1) END AS INT) AS duration_ms_v,
-            TRY_CAST(CASE WHEN regexp_extract(t.total_tracks_t, '^([+-]?[0-9]+)([.]0+)?$', 0) = t.total_tracks_t THEN regexp_extract(t.total_tracks_t, '^([+-]?[0-9]+)([.]0+)?$', 1) END AS INT) AS total_tracks_v,
-            TRY_CAST(CASE WHEN regexp_extract(t.album_popularity_t, '^([+-]?[0-9]+)([.]0+)?$', 0) = t.album_popularity_t THEN regexp_extract(t.album_popularity_t, '^([+-]?[0-9]+)([.]0+)?$', 1) END AS INT) AS album_popularity_v,
+            CASE WHEN CAST(TRY_CAST(t.track_number_t AS INT) AS STRING) = t.track_number_t THEN TRY_CAST(t.track_number_t AS INT)
+                ELSE TRY_CAST(CASE WHEN regexp_extract(t.track_number_t, '^([+-]?[0-9]+)([.]0+)?$', 0) = t.track_number_t THEN regexp_extract(t.track_number_t, '^([+-]?[0-9]+)([.]0+)?$', 1) END AS INT) END AS track_number_v,
+            CASE WHEN CAST(TRY_CAST(t.duration_ms_t AS INT) AS STRING) = t.duration_ms_t THEN TRY_CAST(t.duration_ms_t AS INT)
+                ELSE TRY_CAST(CASE WHEN regexp_extract(t.duration_ms_t, '^([+-]?[0-9]+)([.]0+)?$', 0) = t.duration_ms_t THEN regexp_extract(t.duration_ms_t, '^([+-]?[0-9]+)([.]0+)?$', 1) END AS INT) END AS duration_ms_v,
+            CASE WHEN CAST(TRY_CAST(t.total_tracks_t AS INT) AS STRING) = t.total_tracks_t THEN TRY_CAST(t.total_tracks_t AS INT)
+                ELSE TRY_CAST(CASE WHEN regexp_extract(t.total_tracks_t, '^([+-]?[0-9]+)([.]0+)?$', 0) = t.total_tracks_t THEN regexp_extract(t.total_tracks_t, '^([+-]?[0-9]+)([.]0+)?$', 1) END AS INT) END AS total_tracks_v,
+            CASE WHEN CAST(TRY_CAST(t.album_popularity_t AS INT) AS STRING) = t.album_popularity_t THEN TRY_CAST(t.album_popularity_t AS INT)
+                ELSE TRY_CAST(CASE WHEN regexp_extract(t.album_popularity_t, '^([+-]?[0-9]+)([.]0+)?$', 0) = t.album_popularity_t THEN regexp_extract(t.album_popularity_t, '^([+-]?[0-9]+)([.]0+)?$', 1) END AS INT) END AS album_popularity_v,
             -- The whole value when it has one of the four forms, else ''; its length tells the precision. One regex, not one per part.
-            CASE WHEN regexp_extract(t.release_date_t, '^([0-9]{4}|[0-9]{4}-[0-9]{2}|[0-9]{4}-[0-9]{2}-[0-9]{2}( [0-9]{2}:[0-9]{2}:[0-9]{2}( UTC)?)?)$', 0) = t.release_date_t
+            -- The common forms are recognized first without a regex (a valid date that casts back to the same text).
+            CASE
+                WHEN length(t.release_date_t) = 10 AND CAST(TRY_CAST(t.release_date_t AS DATE) AS STRING) = t.release_date_t THEN t.release_date_t
+                WHEN length(t.release_date_t) = 23 AND substr(t.release_date_t, 11, 13) = ' 00:00:00 UTC'
+                    AND CAST(TRY_CAST(substr(t.release_date_t, 1, 10) AS DATE) AS STRING) = substr(t.release_date_t, 1, 10) THEN t.release_date_t
+                WHEN length(t.release_date_t) = 4 AND CAST(TRY_CAST(t.release_date_t AS INT) AS STRING) = t.release_date_t THEN t.release_date_t
+                WHEN regexp_extract(t.release_date_t, '^([0-9]{4}|[0-9]{4}-[0-9]{2}|[0-9]{4}-[0-9]{2}-[0-9]{2}( [0-9]{2}:[0-9]{2}:[0-9]{2}( UTC)?)?)$', 0) = t.release_date_t
                 THEN regexp_extract(t.release_date_t, '^([0-9]{4}|[0-9]{4}-[0-9]{2}|[0-9]{4}-[0-9]{2}-[0-9]{2}( [0-9]{2}:[0-9]{2}:[0-9]{2}( UTC)?)?)$', 1) ELSE '' END AS rd
         FROM (
             -- Only the ASCII space is trimmed (Spark's trim strips nothing else), and a regex must match the whole

@@ -10,15 +10,16 @@ SELECT
     p.explicit_v AS explicit,
     CASE
         WHEN p.id IS NULL OR trim(BOTH ' ' FROM p.id) = '' THEN 'empty_key: id is empty'
-        WHEN p.track_popularity IS NOT NULL AND trim(BOTH ' ' FROM p.track_popularity) <> '' AND p.track_popularity_v IS NULL
+        WHEN p.track_popularity_t <> '' AND p.track_popularity_v IS NULL
             THEN concat('bad_number: track_popularity "', p.track_popularity, '" is not an integer')
-        WHEN p.explicit IS NOT NULL AND trim(BOTH ' ' FROM p.explicit) <> '' AND p.explicit_v IS NULL
+        WHEN p.explicit_t <> '' AND p.explicit_v IS NULL
             THEN concat('bad_boolean: explicit "', p.explicit, '" is not true or false')
     END AS _reject_reason
 FROM (
     SELECT
         p0.*,
-        TRY_CAST(CASE WHEN regexp_extract(p0.track_popularity_t, '^([+-]?[0-9]+)([.]0+)?$', 0) = p0.track_popularity_t THEN regexp_extract(p0.track_popularity_t, '^([+-]?[0-9]+)([.]0+)?$', 1) END AS INT) AS track_popularity_v,
+        CASE WHEN CAST(TRY_CAST(p0.track_popularity_t AS INT) AS STRING) = p0.track_popularity_t THEN TRY_CAST(p0.track_popularity_t AS INT)
+            ELSE TRY_CAST(CASE WHEN regexp_extract(p0.track_popularity_t, '^([+-]?[0-9]+)([.]0+)?$', 0) = p0.track_popularity_t THEN regexp_extract(p0.track_popularity_t, '^([+-]?[0-9]+)([.]0+)?$', 1) END AS INT) END AS track_popularity_v,
         CASE lower(p0.explicit_t) WHEN 'true' THEN true WHEN 'false' THEN false END AS explicit_v
     FROM (
         -- Only the ASCII space is trimmed and regexes match whole values (see validate_albums.sql).
