@@ -40,7 +40,14 @@ internal sealed record BenchOptions
     /// <summary>Manifest sizes (raw files) at which the no-op run is timed.</summary>
     public IReadOnlyList<int> NoopSizes { get; init; } = [1_000, 3_000, 10_000];
 
-    public string MemoryLimit { get; init; } = "512MB";
+    /// <summary>
+    /// The workers' DuckDB memory_limit when given (--memory-limit); by default each worker runs with its own default,
+    /// since the targets are for default settings.
+    /// </summary>
+    public string? MemoryLimit { get; init; }
+
+    /// <summary>DuckDB memory_limit of the floor scripts below scale 10: --memory-limit when given, else "512MB".</summary>
+    public string SmallFloorMemoryLimit => MemoryLimit ?? "512MB";
 
     /// <summary>
     /// DuckDB memory_limit of the floor scripts at scale 10 and above (full10, drop). floor.sql joins the wide raw
@@ -50,7 +57,7 @@ internal sealed record BenchOptions
     public string LargeFloorMemoryLimit { get; init; } = "1GB";
 
     /// <summary>The memory_limit of a floor script run at the given scale.</summary>
-    public string FloorMemoryLimit(double scale) => scale >= 10 ? LargeFloorMemoryLimit : MemoryLimit;
+    public string FloorMemoryLimit(double scale) => scale >= 10 ? LargeFloorMemoryLimit : SmallFloorMemoryLimit;
 
     public int Threads { get; init; } = Environment.ProcessorCount;
 

@@ -20,7 +20,7 @@ internal static class Report
         var arguments = Environment.GetCommandLineArgs().Skip(1).SkipWhile(a => a != "--repo").Skip(2).ToList();
         text.AppendLine("`" + string.Join(' ', ["bench/run.sh", .. arguments]) + "`");
         text.AppendLine(CultureInfo.InvariantCulture, $"at {Git(options, "rev-parse", "--short", "HEAD")}{(Git(options, "status", "--porcelain", "--", "src").Length > 0 ? " (with uncommitted changes in src/)" : "")}, " +
-            $"{Environment.ProcessorCount} cores, DuckDB memory_limit {options.MemoryLimit} (floor scripts at scale {Datasets.Format(options.LargeScale)}: {options.FloorMemoryLimit(options.LargeScale)}), threads {options.Threads}, {options.Reps} repetitions " +
+            $"{Environment.ProcessorCount} cores, DuckDB memory_limit {options.MemoryLimit ?? "the workers' defaults"} (floor scripts {options.SmallFloorMemoryLimit}, at scale {Datasets.Format(options.LargeScale)}: {options.FloorMemoryLimit(options.LargeScale)}), threads {options.Threads}, {options.Reps} repetitions " +
             $"({options.LargeReps} at scale {Datasets.Format(options.LargeScale)}, {options.GrowthReps} snapshot series), " +
             $"load average at the start {loadAtStart}, at the end {loadAtEnd}, bench took {elapsed.TotalMinutes:F1} min.");
         text.AppendLine();

@@ -25,11 +25,11 @@ internal sealed class Worker(BenchOptions options, string? executable = null)
 
     public void Run(IEnumerable<string> arguments) => ChildProcess.Run(Executable, arguments);
 
-    /// <summary>Arguments every timed run gets: the same DuckDB memory limit and threads as the floor.</summary>
+    /// <summary>Arguments every timed run gets: the same threads as the floor, and --memory-limit when given (else the worker's default).</summary>
     public IReadOnlyList<string> RunOnce(string lake, params string[] settings) =>
     [
         "run-once", "--lake", lake, "--log-format", "json",
-        $"--Pipeline:DuckDb:MemoryLimit={options.MemoryLimit}",
+        .. (options.MemoryLimit is { } limit ? [$"--Pipeline:DuckDb:MemoryLimit={limit}"] : Array.Empty<string>()),
         $"--Pipeline:DuckDb:Threads={options.Threads}",
         .. settings,
     ];

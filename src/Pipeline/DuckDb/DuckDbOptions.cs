@@ -9,11 +9,13 @@ public sealed class DuckDbOptions
 
     /// <summary>
     /// DuckDB's memory_limit. Above it DuckDB spills to <see cref="TempDirectory"/>; the worker's peak memory
-    /// is this plus about 300 MB of .NET and DuckDB outside its buffer pool. Default "512MB": a Kaggle-scale run peaks near 800 MB.
+    /// is this plus about 300 MB of .NET, the DuckDB library and DuckDB allocations outside its buffer pool (hash tables
+    /// being built, Parquet writers). Default "400MB": a scale-10 full load peaks near 700 MB (at 512MB it peaked at
+    /// 760-900 MB from run to run) and takes about the same time, since the large steps spill either way.
     /// </summary>
     [Required]
     [RegularExpression(@"^\s*[0-9]+(\.[0-9]+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)\s*$", ErrorMessage = "Pipeline:DuckDb:MemoryLimit must look like 768MB or 2GiB")]
-    public string MemoryLimit { get; set; } = "512MB";
+    public string MemoryLimit { get; set; } = "400MB";
 
     /// <summary>
     /// Where DuckDB spills and where raw files are staged for a batch. Default: <c>&lt;lake&gt;/_pipeline/tmp</c>,
