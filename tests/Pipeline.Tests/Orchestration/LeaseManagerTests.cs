@@ -290,23 +290,14 @@ public sealed class LeaseManagerTests : IDisposable
     }
 
     /// <summary>A store that runs <c>replace</c> once, just before the first conditional delete.</summary>
-    private sealed class ReplacedBeforeDeleteStore(IObjectStore inner, Func<Task> replace) : IObjectStore
+    private sealed class ReplacedBeforeDeleteStore(IObjectStore inner, Func<Task> replace) : DelegatingStore(inner)
     {
         private Func<Task>? _replace = replace;
 
-        public string Describe(string key) => inner.Describe(key);
-        public IAsyncEnumerable<ObjectInfo> ListAsync(string prefix, string? startAfter = null, CancellationToken cancellationToken = default) => inner.ListAsync(prefix, startAfter, cancellationToken);
-        public Task<ObjectInfo?> HeadAsync(string key, CancellationToken cancellationToken) => inner.HeadAsync(key, cancellationToken);
-        public Task<Stream> OpenReadAsync(string key, CancellationToken cancellationToken) => inner.OpenReadAsync(key, cancellationToken);
-        public Task<ObjectInfo> PutAsync(string key, Stream content, CancellationToken cancellationToken) => inner.PutAsync(key, content, cancellationToken);
-        public Task<ObjectInfo> PutIfAbsentAsync(string key, Stream content, CancellationToken cancellationToken) => inner.PutIfAbsentAsync(key, content, cancellationToken);
-        public Task<ObjectInfo> PutIfMatchAsync(string key, Stream content, string etag, CancellationToken cancellationToken) => inner.PutIfMatchAsync(key, content, etag, cancellationToken);
-        public Task DeleteAsync(string key, CancellationToken cancellationToken) => inner.DeleteAsync(key, cancellationToken);
-
-        public async Task DeleteIfMatchAsync(string key, string etag, CancellationToken cancellationToken)
+        public override async Task DeleteIfMatchAsync(string key, string etag, CancellationToken cancellationToken)
         {
             if (Interlocked.Exchange(ref _replace, null) is { } replace) await replace();
-            await inner.DeleteIfMatchAsync(key, etag, cancellationToken);
+            await Inner.DeleteIfMatchAsync(key, etag, cancellationToken);
         }
     }
 }
