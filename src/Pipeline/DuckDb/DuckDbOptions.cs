@@ -27,4 +27,7 @@ public sealed class DuckDbOptions
     /// <summary>DuckDB worker threads; 0 means one per core. Default 0.</summary>
     [Range(0, 256)]
     public int Threads { get; set; }
+
+    /// <summary><see cref="Threads"/> with 0 resolved to the number of cores.</summary>
+    public int ThreadCount => Threads > 0 ? Threads : Environment.ProcessorCount;
 }

@@ -24,11 +24,10 @@ public sealed class DuckDbSession : IDisposable
         var connection = new DuckDBConnection("DataSource=:memory:");
         connection.Open();
         var session = new DuckDbSession(connection);
-        var threads = options.Threads > 0 ? options.Threads : Environment.ProcessorCount;
         session.Execute($"""
             SET memory_limit = {Literal(options.MemoryLimit)};
             SET temp_directory = {Literal(tempDirectory)};
-            SET threads = {threads.ToString(CultureInfo.InvariantCulture)};
+            SET threads = {options.ThreadCount.ToString(CultureInfo.InvariantCulture)};
             SET preserve_insertion_order = false;
             SET enable_progress_bar = false;
             SET allocator_flush_threshold = '32MB';

@@ -13,9 +13,7 @@ public sealed partial class DuckDbTransform
 {
     public async Task<CompactionOutput> CompactAsync(CompactionWork work, CancellationToken cancellationToken)
     {
-        var tempRoot = options.Value.TempDirectory ?? _lake.PathOf(LocalObjectStore.TempPrefix + "duckdb");
-        var workDir = Path.Combine(tempRoot, $"compact-{work.Seq}-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(workDir);
+        var workDir = NewWorkDirectory("compact", work.Seq);
         var added = new List<DataFile>();
         try
         {

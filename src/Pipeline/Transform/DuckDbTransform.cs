@@ -31,10 +31,8 @@ public sealed partial class DuckDbTransform(
 
     public async Task<BatchOutput> ExecuteAsync(BatchWork work, CancellationToken cancellationToken)
     {
-        var tempRoot = options.Value.TempDirectory ?? _lake.PathOf(LocalObjectStore.TempPrefix + "duckdb");
-        var workDir = Path.Combine(tempRoot, $"batch-{work.Seq}-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(workDir);
-        var staging = new StagingRun(stores.Raw, options.Value.Threads > 0 ? options.Value.Threads : Environment.ProcessorCount, progress, work, workDir, cancellationToken);
+        var workDir = NewWorkDirectory("batch", work.Seq);
+        var staging = new StagingRun(stores.Raw, options.Value.ThreadCount, progress, work, workDir, cancellationToken);
         try
         {
             using var db = DuckDbSession.Open(options.Value, Path.Combine(workDir, "spill"));
@@ -60,6 +58,15 @@ public sealed partial class DuckDbTransform(
             await staging.StopAsync().ConfigureAwait(false);
             TryDelete(workDir);
         }
+    }
+
+    /// <summary>A new scratch folder for one batch or compaction (staged files, spill), under the configured temp folder.</summary>
+    private string NewWorkDirectory(string kind, long seq)
+    {
+        var tempRoot = options.Value.TempDirectory ?? _lake.PathOf(LocalObjectStore.TempPrefix + "duckdb");
+        var workDir = Path.Combine(tempRoot, $"{kind}-{seq}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(workDir);
+        return workDir;
     }
 
     /// <summary>The embedded engine keeps no state of its own: everything it knows is in the manifest.</summary>
@@ -127,7 +134,6 @@ public sealed partial class DuckDbTransform(
         private readonly List<DataFile> _added = [];
         private readonly Dictionary<BatchFile, long> _sqlRejects = [];
         private readonly List<QuarantineRow> _quarantine = [];
-        private IReadOnlyDictionary<BatchFile, StagedInput> _staged = new Dictionary<BatchFile, StagedInput>();
 
         public async Task<BatchOutput> RunAsync(string workDir, CancellationToken cancellationToken)
         {
@@ -139,7 +145,7 @@ public sealed partial class DuckDbTransform(
                 progress.Phase($"batch {work.Seq}: staging and validating {entity.Name()}, writing silver");
                 await ValidateAsync(entity, await staging.OfAsync(entity).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
             }
-            _staged = staging.All;
+            var staged = staging.All;
             // Includes the staging it waited for: validation overlaps it.
             steps["transform.validate"] = clock.Elapsed.TotalSeconds;
 
@@ -149,9 +155,9 @@ public sealed partial class DuckDbTransform(
             steps["transform.gold"] = clock.Elapsed.TotalSeconds;
 
             clock.Restart();
-            await WriteQuarantineAsync(cancellationToken).ConfigureAwait(false);
+            await WriteQuarantineAsync(staged, cancellationToken).ConfigureAwait(false);
             steps["transform.quarantine"] = clock.Elapsed.TotalSeconds;
-            return new BatchOutput(FileResults(), _added, superseded, goldRows, partitions) { StepSeconds = steps };
+            return new BatchOutput(FileResults(staged), _added, superseded, goldRows, partitions) { StepSeconds = steps };
         }
 
         public void DiscardWritten() => Discard(lake, _added);
@@ -320,9 +326,9 @@ public sealed partial class DuckDbTransform(
             return (expected, added);
         }
 
-        private async Task WriteQuarantineAsync(CancellationToken cancellationToken)
+        private async Task WriteQuarantineAsync(IReadOnlyDictionary<BatchFile, StagedInput> staged, CancellationToken cancellationToken)
         {
-            foreach (var (file, input) in _staged)
+            foreach (var (file, input) in staged)
             {
                 var result = input.Result;
                 if (result.FileError is not null)
@@ -348,9 +354,9 @@ public sealed partial class DuckDbTransform(
             }
         }
 
-        private IReadOnlyList<FileResult> FileResults() => [.. work.Files.Select(file =>
+        private IReadOnlyList<FileResult> FileResults(IReadOnlyDictionary<BatchFile, StagedInput> staged) => [.. work.Files.Select(file =>
         {
-            var result = _staged[file].Result;
+            var result = staged[file].Result;
             if (result.FileError is not null) return new FileResult(file, 0, 0, FileOutcome.Quarantined, result.FileError.Reason);
             var rejected = result.Rejects.Count + _sqlRejects.GetValueOrDefault(file);
             return new FileResult(file, result.RowsRead, rejected, FileOutcome.Processed, null);
