@@ -59,6 +59,7 @@ SQL_STEPS = [
     "validate_artists",
     "validate_albums",
     "validate_tracks",
+    "gold_full",
     "gold_affected_tracks",
     "gold_delta",
     "gold_affected_partitions",
@@ -72,13 +73,6 @@ COMPACT_MODE = "compact"
 
 LINEAGE_COLUMNS = ["_file_ord", "_line", "_row"]
 
-# The gold table's columns (as in LakeTable.Gold), for an empty gold_current before the first commit.
-GOLD_SCHEMA = (
-    "track_id STRING, track_name STRING, track_number INT, duration_ms INT, track_popularity INT, explicit BOOLEAN, "
-    "album_id STRING, album_name STRING, album_type STRING, label STRING, total_tracks INT, album_popularity INT, "
-    "release_date DATE, release_date_precision STRING, artist_id STRING, artist_name STRING, artist_popularity INT, "
-    "followers BIGINT, genres ARRAY<STRING>, release_year INT"
-)
 QUARANTINE_SCHEMA = "entity STRING, source_key STRING, line BIGINT, reason STRING, raw_line STRING, batch BIGINT"
 GOLD_PREFIX = "gold/spotify_tracks/"
 
@@ -657,12 +651,8 @@ def register_silver(spark, lake, committed_files, entity, batch):
 
 
 def register_gold_current(spark, lake, gold):
-    # gold_current comes first: gold_affected_tracks treats every track as affected while no gold is committed.
-    if gold:
-        (spark.read.option("basePath", lake.uri + GOLD_PREFIX).option("mergeSchema", "true")
-         .parquet(*[lake.uri + f["key"] for f in gold]).createOrReplaceTempView("gold_current"))
-    else:
-        spark.createDataFrame([], GOLD_SCHEMA).createOrReplaceTempView("gold_current")
+    (spark.read.option("basePath", lake.uri + GOLD_PREFIX).option("mergeSchema", "true")
+     .parquet(*[lake.uri + f["key"] for f in gold]).createOrReplaceTempView("gold_current"))
 
 
 def write_one_file(df, lake, folder):
@@ -773,14 +763,23 @@ def run_batch(sc, spark, s3, args):
     steps["validate"], clock = time.time() - clock, time.time()
 
     gold = [f for f in committed_files if f["table"] == "spotify_tracks"]
-    register_gold_current(spark, lake, gold)
-    spark.sql(sql("gold_affected_tracks")).cache().createOrReplaceTempView("affected_tracks")
-    spark.sql(sql("gold_delta")).cache().createOrReplaceTempView("gold_delta")
-    spark.sql(sql("gold_affected_partitions")).cache().createOrReplaceTempView("affected_partitions")
-    partitions = sorted(r["release_year"] for r in spark.table("affected_partitions").collect())
+    if gold:
+        register_gold_current(spark, lake, gold)
+        spark.sql(sql("gold_affected_tracks")).cache().createOrReplaceTempView("affected_tracks")
+        spark.sql(sql("gold_delta")).cache().createOrReplaceTempView("gold_delta")
+        spark.sql(sql("gold_affected_partitions")).cache().createOrReplaceTempView("affected_partitions")
+        partitions = sorted(r["release_year"] for r in spark.table("affected_partitions").collect())
+        rewrite = spark.sql(sql("gold_rewrite"))
+    else:
+        # No gold yet: every track is affected, so the delta is gold_full over the compact_<entity> relations, and it is
+        # the whole new gold table (Transform/Sql/README.md), written as it is.
+        for entity in ENTITIES:
+            spark.sql(sql("compact_" + entity)).createOrReplaceTempView("compact_" + entity)
+        spark.sql(sql("gold_full")).cache().createOrReplaceTempView("gold_delta")
+        rewrite = spark.table("gold_delta")
+        partitions = sorted(r["release_year"] for r in rewrite.select("release_year").distinct().collect())
     superseded, gold_rows_written = [], 0
     if partitions:
-        rewrite = spark.sql(sql("gold_rewrite"))
         counts = {r["release_year"]: r["count"] for r in rewrite.groupBy("release_year").count().collect()}
         rewrite.repartition("release_year").write.mode("overwrite").partitionBy("release_year").parquet(lake.uri + staging + "gold/")
         for source in parquet_files(lake, staging + "gold/"):

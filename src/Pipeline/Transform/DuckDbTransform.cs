@@ -256,22 +256,28 @@ public sealed partial class DuckDbTransform(
 
         private async Task<(long Rows, IReadOnlyList<int> Partitions, IReadOnlyList<string> Superseded)> RewriteGoldAsync(string workDir, CancellationToken cancellationToken)
         {
-            // gold_current is every committed gold row here: the affected tracks (an empty gold means all of them) and
-            // their old partitions are found over all of it.
+            // gold_current is every committed gold row here: the affected tracks and their old partitions are found over all of it.
             var committed = work.Committed.FilesOf(Tables.Gold).ToList();
-            await DefineGoldCurrentAsync(committed, cancellationToken).ConfigureAwait(false);
-            await db.ExecuteAsync($"CREATE TEMP TABLE affected_tracks AS {SqlScripts.Transform("gold_affected_tracks")}", cancellationToken).ConfigureAwait(false);
-            // Materialized: a partitioned COPY straight from the window query runs out of memory at the default limit.
-            await db.ExecuteAsync($"CREATE TEMP TABLE gold_delta AS {SqlScripts.Transform("gold_delta")}", cancellationToken).ConfigureAwait(false);
             var staging = Path.Combine(workDir, "gold");
+            // The gold rows are materialized before the partitioned COPY: a COPY straight from the join holds the join's
+            // hash tables and every partition's open writer at once, and ran out of memory at the default limit.
             if (committed.Count == 0)
             {
-                // No gold yet: gold_rewrite over an empty gold_current is the delta itself, so the delta is written
-                // as it is, and the partitions it touched are the ones the COPY wrote.
+                // No gold yet: every track is affected, so the delta is gold_full (the current version of every key, without
+                // narrowing silver to a set of affected keys first), gold_rewrite over an empty gold_current is the delta
+                // itself, and the partitions it touched are the ones the COPY wrote.
+                foreach (var entity in Entities.All)
+                {
+                    await db.ExecuteAsync($"CREATE TEMP VIEW compact_{entity.Name()} AS {SqlScripts.Transform("compact_" + entity.Name())}", cancellationToken).ConfigureAwait(false);
+                }
+                await db.ExecuteAsync($"CREATE TEMP TABLE gold_delta AS {SqlScripts.Transform("gold_full")}", cancellationToken).ConfigureAwait(false);
                 var (rows, written) = await CopyGoldAsync("gold_delta", staging, cancellationToken).ConfigureAwait(false);
                 return (rows, [.. written.Select(f => f.ReleaseYear!.Value).Distinct().Order()], []);
             }
 
+            await DefineGoldCurrentAsync(committed, cancellationToken).ConfigureAwait(false);
+            await db.ExecuteAsync($"CREATE TEMP TABLE affected_tracks AS {SqlScripts.Transform("gold_affected_tracks")}", cancellationToken).ConfigureAwait(false);
+            await db.ExecuteAsync($"CREATE TEMP TABLE gold_delta AS {SqlScripts.Transform("gold_delta")}", cancellationToken).ConfigureAwait(false);
             await db.ExecuteAsync($"CREATE TEMP TABLE affected_partitions AS {SqlScripts.Transform("gold_affected_partitions")}", cancellationToken).ConfigureAwait(false);
             var partitions = (await db.QueryAsync("SELECT release_year FROM affected_partitions ORDER BY 1", cancellationToken).ConfigureAwait(false))
                 .Rows.Select(r => Convert.ToInt32(r[0], CultureInfo.InvariantCulture)).ToList();

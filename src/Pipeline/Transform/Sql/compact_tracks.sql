@@ -1,10 +1,12 @@
--- Compaction: the current version of every track over all live silver files (see compact_artists.sql).
+-- The current version of every track over the silver_tracks it is given (see compact_artists.sql).
 SELECT s._batch, s._file_ord, s._line, s._row, s._source_key, s.id, s.track_popularity, s.explicit
 FROM silver_tracks s
-JOIN (
+LEFT JOIN (
     SELECT s.id, max(CAST(s._batch AS DECIMAL(38,0)) * CAST('10000000000000000000000000000' AS DECIMAL(38,0))
         + CAST(s._file_ord AS DECIMAL(38,0)) * CAST('1000000000000000000' AS DECIMAL(38,0)) + CAST(s._row AS DECIMAL(38,0))) AS _version
     FROM silver_tracks s
     GROUP BY s.id
-) m ON m.id = s.id AND m._version = CAST(s._batch AS DECIMAL(38,0)) * CAST('10000000000000000000000000000' AS DECIMAL(38,0))
+    HAVING count(*) > 1
+) m ON m.id = s.id
+WHERE m.id IS NULL OR m._version = CAST(s._batch AS DECIMAL(38,0)) * CAST('10000000000000000000000000000' AS DECIMAL(38,0))
         + CAST(s._file_ord AS DECIMAL(38,0)) * CAST('1000000000000000000' AS DECIMAL(38,0)) + CAST(s._row AS DECIMAL(38,0))
