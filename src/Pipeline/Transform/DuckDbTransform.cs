@@ -256,7 +256,6 @@ public sealed partial class DuckDbTransform(
 
         private async Task<(long Rows, IReadOnlyList<int> Partitions, IReadOnlyList<string> Superseded)> RewriteGoldAsync(string workDir, CancellationToken cancellationToken)
         {
-            // gold_current is every committed gold row here: the affected tracks and their old partitions are found over all of it.
             var committed = work.Committed.FilesOf(Tables.Gold).ToList();
             var staging = Path.Combine(workDir, "gold");
             // The gold rows are materialized before the partitioned COPY: a COPY straight from the join holds the join's
@@ -275,6 +274,7 @@ public sealed partial class DuckDbTransform(
                 return (rows, [.. written.Select(f => f.ReleaseYear!.Value).Distinct().Order()], []);
             }
 
+            // gold_current is every committed gold row here: the affected tracks and their old partitions are found over all of it.
             await DefineGoldCurrentAsync(committed, cancellationToken).ConfigureAwait(false);
             await db.ExecuteAsync($"CREATE TEMP TABLE affected_tracks AS {SqlScripts.Transform("gold_affected_tracks")}", cancellationToken).ConfigureAwait(false);
             await db.ExecuteAsync($"CREATE TEMP TABLE gold_delta AS {SqlScripts.Transform("gold_delta")}", cancellationToken).ConfigureAwait(false);
