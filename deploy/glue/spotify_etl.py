@@ -59,8 +59,9 @@ SQL_STEPS = [
     "validate_artists",
     "validate_albums",
     "validate_tracks",
-    "gold_full",
     "gold_affected_tracks",
+    "delta_albums",
+    "delta_tracks",
     "gold_delta",
     "gold_affected_partitions",
     "gold_rewrite",
@@ -766,16 +767,19 @@ def run_batch(sc, spark, s3, args):
     if gold:
         register_gold_current(spark, lake, gold)
         spark.sql(sql("gold_affected_tracks")).cache().createOrReplaceTempView("affected_tracks")
-        spark.sql(sql("gold_delta")).cache().createOrReplaceTempView("gold_delta")
+        current = {"albums": "delta_albums", "tracks": "delta_tracks", "artists": "compact_artists"}
+    else:
+        # No gold yet: every track is affected, so gold_delta joins the current row of every key (Transform/Sql/README.md).
+        current = {entity: "compact_" + entity for entity in ENTITIES}
+    for entity, name in current.items():
+        spark.sql(sql(name)).createOrReplaceTempView("current_" + entity)
+    spark.sql(sql("gold_delta")).cache().createOrReplaceTempView("gold_delta")
+    if gold:
         spark.sql(sql("gold_affected_partitions")).cache().createOrReplaceTempView("affected_partitions")
         partitions = sorted(r["release_year"] for r in spark.table("affected_partitions").collect())
         rewrite = spark.sql(sql("gold_rewrite"))
     else:
-        # No gold yet: every track is affected, so the delta is gold_full over the compact_<entity> relations, and it is
-        # the whole new gold table (Transform/Sql/README.md), written as it is.
-        for entity in ENTITIES:
-            spark.sql(sql("compact_" + entity)).createOrReplaceTempView("compact_" + entity)
-        spark.sql(sql("gold_full")).cache().createOrReplaceTempView("gold_delta")
+        # gold_rewrite over no gold is gold_delta itself: it is the whole new gold table, written as it is.
         rewrite = spark.table("gold_delta")
         partitions = sorted(r["release_year"] for r in rewrite.select("release_year").distinct().collect())
     superseded, gold_rows_written = [], 0

@@ -258,26 +258,35 @@ public sealed partial class DuckDbTransform(
         {
             var committed = work.Committed.FilesOf(Tables.Gold).ToList();
             var staging = Path.Combine(workDir, "gold");
-            // The gold rows are materialized before the partitioned COPY: a COPY straight from the join holds the join's
-            // hash tables and every partition's open writer at once, and ran out of memory at the default limit.
             if (committed.Count == 0)
             {
-                // No gold yet: every track is affected, so the delta is gold_full (the current version of every key, without
-                // narrowing silver to a set of affected keys first), gold_rewrite over an empty gold_current is the delta
-                // itself, and the partitions it touched are the ones the COPY wrote.
+                // No gold yet: every track is affected, so gold_delta joins the current row of every key, found without
+                // narrowing silver to a list of affected keys first.
                 foreach (var entity in Entities.All)
                 {
-                    await db.ExecuteAsync($"CREATE TEMP VIEW compact_{entity.Name()} AS {SqlScripts.Transform("compact_" + entity.Name())}", cancellationToken).ConfigureAwait(false);
+                    await DefineCurrentAsync(entity, SqlScripts.Transform("compact_" + entity.Name()), cancellationToken).ConfigureAwait(false);
                 }
-                await db.ExecuteAsync($"CREATE TEMP TABLE gold_delta AS {SqlScripts.Transform("gold_full")}", cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                // gold_current is every committed gold row here: the affected tracks and their old partitions are found over all of it.
+                await DefineGoldCurrentAsync(committed, cancellationToken).ConfigureAwait(false);
+                await db.ExecuteAsync($"CREATE TEMP TABLE affected_tracks AS {SqlScripts.Transform("gold_affected_tracks")}", cancellationToken).ConfigureAwait(false);
+                await DefineCurrentAsync(Entity.Albums, SqlScripts.Transform("delta_albums"), cancellationToken).ConfigureAwait(false);
+                await DefineCurrentAsync(Entity.Tracks, SqlScripts.Transform("delta_tracks"), cancellationToken).ConfigureAwait(false);
+                await DefineCurrentAsync(Entity.Artists, SqlScripts.Transform("compact_" + Entity.Artists.Name()), cancellationToken).ConfigureAwait(false);
+            }
+            // Materialized before the partitioned COPY: a COPY straight from the join holds the join's hash tables and
+            // every partition's open writer at once, and ran out of memory at the default limit.
+            await db.ExecuteAsync($"CREATE TEMP TABLE gold_delta AS {SqlScripts.Transform("gold_delta")}", cancellationToken).ConfigureAwait(false);
+            if (committed.Count == 0)
+            {
+                // gold_rewrite over an empty gold_current is the delta itself, so the delta is written as it is, and the
+                // partitions it touched are the ones the COPY wrote.
                 var (rows, written) = await CopyGoldAsync("gold_delta", staging, cancellationToken).ConfigureAwait(false);
                 return (rows, [.. written.Select(f => f.ReleaseYear!.Value).Distinct().Order()], []);
             }
 
-            // gold_current is every committed gold row here: the affected tracks and their old partitions are found over all of it.
-            await DefineGoldCurrentAsync(committed, cancellationToken).ConfigureAwait(false);
-            await db.ExecuteAsync($"CREATE TEMP TABLE affected_tracks AS {SqlScripts.Transform("gold_affected_tracks")}", cancellationToken).ConfigureAwait(false);
-            await db.ExecuteAsync($"CREATE TEMP TABLE gold_delta AS {SqlScripts.Transform("gold_delta")}", cancellationToken).ConfigureAwait(false);
             await db.ExecuteAsync($"CREATE TEMP TABLE affected_partitions AS {SqlScripts.Transform("gold_affected_partitions")}", cancellationToken).ConfigureAwait(false);
             var partitions = (await db.QueryAsync("SELECT release_year FROM affected_partitions ORDER BY 1", cancellationToken).ConfigureAwait(false))
                 .Rows.Select(r => Convert.ToInt32(r[0], CultureInfo.InvariantCulture)).ToList();
@@ -294,6 +303,10 @@ public sealed partial class DuckDbTransform(
             var delta = await db.ScalarAsync<long>("SELECT count(*) FROM gold_delta", cancellationToken).ConfigureAwait(false);
             return (delta, partitions, [.. superseded.Select(f => f.Key)]);
         }
+
+        /// <summary>Registers current_&lt;entity&gt;, the current rows that gold_delta joins (Sql/README.md, "Order of a batch").</summary>
+        private Task DefineCurrentAsync(Entity entity, string sql, CancellationToken cancellationToken) =>
+            db.ExecuteAsync($"CREATE TEMP VIEW current_{entity.Name()} AS {sql}", cancellationToken);
 
         private Task DefineGoldCurrentAsync(IReadOnlyList<DataFile> files, CancellationToken cancellationToken) =>
             db.ExecuteAsync($"CREATE OR REPLACE TEMP VIEW gold_current AS {LakeTableSql.Select(LakeTable.Gold, [.. files.Select(f => lake.PathOf(f.Key))])}", cancellationToken);

@@ -21,8 +21,9 @@ public sealed class PipelineRunnerTests : IDisposable
 
     /// <summary>
     /// With <paramref name="goldCommitted"/>, a first batch puts an unrelated track (t0) into gold, so that the batch
-    /// under test finds gold committed and its rows come from gold_delta over the affected tracks; without it, from
-    /// gold_full over all silver. The two paths spell latest-wins and the joins separately, so both are tested.
+    /// under test finds gold committed and its albums and tracks come from delta_albums and delta_tracks (the affected
+    /// tracks' rows); without it, from compact_albums and compact_tracks over all silver. The two spell latest-wins
+    /// separately, so both are tested.
     /// </summary>
     private async Task<string[]> CommitUnrelatedGoldAsync(bool goldCommitted)
     {

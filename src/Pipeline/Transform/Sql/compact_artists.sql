@@ -1,7 +1,7 @@
 -- The current version of every artist over the silver_artists it is given: by compaction over an entity's live
--- silver files (one base), and by a batch while no gold is committed (gold_full.sql joins the three). Latest wins
--- by _version (later batch, then later file, then later row; see README). Only keys seen more than once need their
--- max: that aggregate keeps those few keys alone, and every other row passes a join against it untouched. Joining
+-- silver files (one base), and by a batch for gold_delta.sql (every key's current row while no gold is committed;
+-- every artist's always). Latest wins by _version (later batch, then later file, then later row; see README). Only
+-- keys seen more than once need their max: that aggregate keeps those few keys alone, and every other row passes a join against it untouched. Joining
 -- every row back to the max of every key instead built a hash table of all keys, which spilled at scale 10 (13.5 s
 -- against 5.7 s for gold). The rows keep _batch, _file_ord and _row, so a version that arrives later still beats them.
 SELECT s._batch, s._file_ord, s._line, s._row, s._source_key, s.id, s.name, s.artist_popularity, s.followers, s.genres
