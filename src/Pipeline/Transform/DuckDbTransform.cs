@@ -36,7 +36,7 @@ public sealed partial class DuckDbTransform(
         try
         {
             using var db = DuckDbSession.Open(options.Value, Path.Combine(workDir, "spill"));
-            var batch = new BatchRun(db, work, staging, _lake, stores, faults, progress);
+            var batch = new BatchRun(db, work, staging, _lake, stores, faults, progress, options.Value.RewriteRunRows);
             BatchOutput output;
             try
             {
@@ -116,6 +116,28 @@ public sealed partial class DuckDbTransform(
         }
     }
 
+    /// <summary>
+    /// Splits the affected partitions (ascending) into runs of neighbours whose rows together stay within
+    /// <paramref name="runRows"/>; a partition larger than that is a run of its own.
+    /// </summary>
+    internal static IEnumerable<IReadOnlyList<int>> RewriteRuns(IReadOnlyList<int> partitions, IReadOnlyDictionary<int, long> rowsOf, long runRows)
+    {
+        var run = new List<int>();
+        var rows = 0L;
+        foreach (var year in partitions)
+        {
+            if (run.Count > 0 && rows + rowsOf[year] > runRows)
+            {
+                yield return run;
+                run = [];
+                rows = 0;
+            }
+            run.Add(year);
+            rows += rowsOf[year];
+        }
+        if (run.Count > 0) yield return run;
+    }
+
     internal sealed record StagedInput(string Path, StagedFile Result);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Batch {Seq}: staged {Files} raw files ({Bytes} bytes, {Rows} rows) in {Seconds:F2} s")]
@@ -129,7 +151,8 @@ public sealed partial class DuckDbTransform(
         LocalObjectStore lake,
         LakeStores stores,
         IFaultInjector faults,
-        IRunProgress progress)
+        IRunProgress progress,
+        long runRows)
     {
         private readonly List<DataFile> _added = [];
         private readonly Dictionary<BatchFile, long> _sqlRejects = [];
@@ -292,14 +315,26 @@ public sealed partial class DuckDbTransform(
                 .Rows.Select(r => Convert.ToInt32(r[0], CultureInfo.InvariantCulture)).ToList();
             if (partitions.Count == 0) return (0, [], []);
 
-            // gold_rewrite reads only the affected partitions of gold_current, so only their files are named (the
-            // filter on a subquery would not spare DuckDB opening the others). It is written once: counting it
-            // first would read every affected partition twice; the COPY's own row count is what the staged files
-            // are checked against.
+            // The affected partitions are written in runs (DuckDbOptions.RewriteRunRows), each by its own partitioned COPY
+            // over gold_current narrowed to that run's files (a filter alone would not spare DuckDB opening the others).
+            // Counting first would read each partition twice; the COPYs' own row counts are what the staged files are
+            // checked against.
             var superseded = committed.Where(f => f.ReleaseYear is { } y && partitions.Contains(y)).ToList();
-            await DefineGoldCurrentAsync(superseded, cancellationToken).ConfigureAwait(false);
+            var deltaRows = (await db.QueryAsync("SELECT release_year, count(*) FROM gold_delta GROUP BY release_year", cancellationToken).ConfigureAwait(false))
+                .Rows.ToDictionary(r => Convert.ToInt32(r[0], CultureInfo.InvariantCulture), r => Convert.ToInt64(r[1], CultureInfo.InvariantCulture));
+            var rowsOf = partitions.ToDictionary(y => y, y => superseded.Where(f => f.ReleaseYear == y).Sum(f => f.Rows) + deltaRows.GetValueOrDefault(y));
             await db.ExecuteAsync($"CREATE TEMP VIEW gold_rewrite AS {SqlScripts.Transform("gold_rewrite")}", cancellationToken).ConfigureAwait(false);
-            await CopyGoldAsync("gold_rewrite", staging, cancellationToken).ConfigureAwait(false);
+            Directory.CreateDirectory(staging);
+            var expected = 0L;
+            foreach (var (run, index) in RewriteRuns(partitions, rowsOf, runRows).Select((r, i) => (r, i)))
+            {
+                await DefineGoldCurrentAsync([.. superseded.Where(f => run.Contains(f.ReleaseYear!.Value))], cancellationToken).ConfigureAwait(false);
+                var years = string.Join(", ", run.Select(y => y.ToString(CultureInfo.InvariantCulture)));
+                expected += await db.ExecuteCountAsync(
+                    $"COPY (SELECT * FROM gold_rewrite WHERE release_year IN ({years})) TO {DuckDbSession.Literal(Path.Combine(staging, $"run-{index}"))} " +
+                    "(FORMAT parquet, COMPRESSION zstd, PARTITION_BY (release_year), FILENAME_PATTERN 'part-{uuid}')", cancellationToken).ConfigureAwait(false);
+            }
+            await PublishGoldAsync(staging, expected, cancellationToken).ConfigureAwait(false);
             var delta = await db.ScalarAsync<long>("SELECT count(*) FROM gold_delta", cancellationToken).ConfigureAwait(false);
             return (delta, partitions, [.. superseded.Select(f => f.Key)]);
         }
@@ -311,16 +346,21 @@ public sealed partial class DuckDbTransform(
         private Task DefineGoldCurrentAsync(IReadOnlyList<DataFile> files, CancellationToken cancellationToken) =>
             db.ExecuteAsync($"CREATE OR REPLACE TEMP VIEW gold_current AS {LakeTableSql.Select(LakeTable.Gold, [.. files.Select(f => lake.PathOf(f.Key))])}", cancellationToken);
 
-        /// <summary>
-        /// Writes a relation partitioned by release_year into the staging folder, checks that the files hold every row
-        /// the COPY reports, then moves each file to a new unique gold key. Returns the rows and the files added.
-        /// </summary>
+        /// <summary>Writes a relation partitioned by release_year into the staging folder and publishes it (<see cref="PublishGoldAsync"/>).</summary>
         private async Task<(long Rows, IReadOnlyList<DataFile> Files)> CopyGoldAsync(string relation, string staging, CancellationToken cancellationToken)
         {
             var expected = await db.ExecuteCountAsync(
                 $"COPY (SELECT * FROM {relation}) TO {DuckDbSession.Literal(staging)} " +
                 "(FORMAT parquet, COMPRESSION zstd, PARTITION_BY (release_year), FILENAME_PATTERN 'part-{uuid}')", cancellationToken).ConfigureAwait(false);
+            return (expected, await PublishGoldAsync(staging, expected, cancellationToken).ConfigureAwait(false));
+        }
 
+        /// <summary>
+        /// Checks that the files staged under release_year=&lt;year&gt; folders hold every row the COPYs reported, then moves
+        /// each file to a new unique gold key. Returns the files added.
+        /// </summary>
+        private async Task<IReadOnlyList<DataFile>> PublishGoldAsync(string staging, long expected, CancellationToken cancellationToken)
+        {
             var files = Directory.Exists(staging) ? Directory.GetFiles(staging, "*.parquet", SearchOption.AllDirectories) : [];
             var counts = files.Length == 0 ? [] : (await db.QueryAsync($"SELECT file_name, num_rows FROM parquet_file_metadata({DuckDbSession.List(files)})", cancellationToken).ConfigureAwait(false))
                 .Rows.ToDictionary(r => (string)r[0]!, r => Convert.ToInt64(r[1], CultureInfo.InvariantCulture));
@@ -342,7 +382,7 @@ public sealed partial class DuckDbTransform(
                 _added.Add(data); // at once: a batch that fails later discards what it already moved
                 await faults.AtAsync(FaultPoint.AfterGoldMove, cancellationToken).ConfigureAwait(false);
             }
-            return (expected, added);
+            return added;
         }
 
         private async Task WriteQuarantineAsync(IReadOnlyDictionary<BatchFile, StagedInput> staged, CancellationToken cancellationToken)

@@ -97,6 +97,29 @@ public sealed class PipelineRunnerTests : IDisposable
         Assert.Equal(["t1 | 2005", "t2 | 2001"], await _lake.RowsAsync(Tables.Gold, "track_id, release_year", "track_id"));
     }
 
+    /// <summary>
+    /// The second batch changes one track in each of two partitions, which are rewritten by one COPY (the default
+    /// runs) or one COPY each (RewriteRunRows = 1): every untouched row of both partitions stays.
+    /// </summary>
+    [Theory]
+    [InlineData(null)]
+    [InlineData(1L)]
+    public async Task RunOnce_DropTouchesTwoPartitions_KeepsTheirOtherRows(long? rewriteRunRows)
+    {
+        using var lake = new TestLake(rewriteRunRows: rewriteRunRows);
+        await lake.PutAsync("raw/artists/d1/artists.csv", File(ArtistHeader, Artist("a1")));
+        await lake.PutAsync("raw/albums/d1/albums.csv", File(AlbumHeader, Album("t1", "a1", "2001-01-01"), Album("t2", "a1", "2001-06-01"), Album("t3", "a1", "2005-01-01"), Album("t4", "a1", "2005-06-01")));
+        await lake.PutAsync("raw/tracks/d1/tracks.csv", File(TrackHeader, Track("t1", 10), Track("t2", 20), Track("t3", 30), Track("t4", 40)));
+        await lake.RunOkAsync();
+
+        await lake.PutAsync("raw/tracks/d2/tracks.csv", File(TrackHeader, Track("t1", 11), Track("t3", 31)));
+        var summary = await lake.RunOkAsync();
+
+        Assert.Equal([2001, 2005], summary.Batches.Single().PartitionsRewritten);
+        Assert.Equal(["t1 | 2001 | 11", "t2 | 2001 | 20", "t3 | 2005 | 31", "t4 | 2005 | 40"],
+            await lake.RowsAsync(Tables.Gold, "track_id, release_year, track_popularity", "track_id"));
+    }
+
     /// <summary>a1 is decided by the file (b.csv is later in key order than a.csv); a2, twice in one file, by the row.</summary>
     [Theory]
     [InlineData(false)]

@@ -16,7 +16,7 @@ public sealed class TestLake : IDisposable
 {
     private readonly TempDirectory _dir = new();
 
-    public TestLake(BatchOptions? batch = null, IFaultInjector? faults = null, ICatalog? catalog = null, IQueryEngine? query = null, TimeProvider? time = null, TimeSpan? garbageGrace = null, CompactionOptions? compaction = null, Func<IObjectStore, IObjectStore>? raw = null)
+    public TestLake(BatchOptions? batch = null, IFaultInjector? faults = null, ICatalog? catalog = null, IQueryEngine? query = null, TimeProvider? time = null, TimeSpan? garbageGrace = null, CompactionOptions? compaction = null, Func<IObjectStore, IObjectStore>? raw = null, long? rewriteRunRows = null)
     {
         Store = new LocalObjectStore(_dir.Path);
         // raw: a test may read the raw files through a store that disturbs some reads; the lake is always the folder.
@@ -24,6 +24,7 @@ public sealed class TestLake : IDisposable
         Time = time ?? TimeProvider.System;
         Log = new CommitLog(Store, Options.Create(new ManifestOptions { CheckpointInterval = 3 }), NullLogger<CommitLog>.Instance);
         DuckDb = new DuckDbOptions { MemoryLimit = "512MB", Threads = 2 };
+        if (rewriteRunRows is { } runRows) DuckDb.RewriteRunRows = runRows;
         Transform = new DuckDbTransform(Stores, Options.Create(DuckDb), faults ?? NoFaults.Instance, NoProgress.Instance, NullLogger<DuckDbTransform>.Instance);
         Runner = new PipelineRunner(
             Stores,
