@@ -306,7 +306,8 @@ public sealed partial class DuckDbTransform(
             {
                 // gold_rewrite over an empty gold_current is the delta itself, so the delta is written as it is, and the
                 // partitions it touched are the ones the COPY wrote.
-                var (rows, written) = await CopyGoldAsync("gold_delta", staging, cancellationToken).ConfigureAwait(false);
+                var rows = await CopyPartitionedAsync("SELECT * FROM gold_delta", staging, cancellationToken).ConfigureAwait(false);
+                var written = await PublishGoldAsync(staging, rows, cancellationToken).ConfigureAwait(false);
                 return (rows, [.. written.Select(f => f.ReleaseYear!.Value).Distinct().Order()], []);
             }
 
@@ -330,13 +331,10 @@ public sealed partial class DuckDbTransform(
             {
                 await DefineGoldCurrentAsync([.. superseded.Where(f => run.Contains(f.ReleaseYear!.Value))], cancellationToken).ConfigureAwait(false);
                 var years = string.Join(", ", run.Select(y => y.ToString(CultureInfo.InvariantCulture)));
-                expected += await db.ExecuteCountAsync(
-                    $"COPY (SELECT * FROM gold_rewrite WHERE release_year IN ({years})) TO {DuckDbSession.Literal(Path.Combine(staging, $"run-{index}"))} " +
-                    "(FORMAT parquet, COMPRESSION zstd, PARTITION_BY (release_year), FILENAME_PATTERN 'part-{uuid}')", cancellationToken).ConfigureAwait(false);
+                expected += await CopyPartitionedAsync($"SELECT * FROM gold_rewrite WHERE release_year IN ({years})", Path.Combine(staging, $"run-{index}"), cancellationToken).ConfigureAwait(false);
             }
             await PublishGoldAsync(staging, expected, cancellationToken).ConfigureAwait(false);
-            var delta = await db.ScalarAsync<long>("SELECT count(*) FROM gold_delta", cancellationToken).ConfigureAwait(false);
-            return (delta, partitions, [.. superseded.Select(f => f.Key)]);
+            return (deltaRows.Values.Sum(), partitions, [.. superseded.Select(f => f.Key)]);
         }
 
         /// <summary>Registers current_&lt;entity&gt;, the current rows that gold_delta joins (Sql/README.md, "Order of a batch").</summary>
@@ -346,14 +344,11 @@ public sealed partial class DuckDbTransform(
         private Task DefineGoldCurrentAsync(IReadOnlyList<DataFile> files, CancellationToken cancellationToken) =>
             db.ExecuteAsync($"CREATE OR REPLACE TEMP VIEW gold_current AS {LakeTableSql.Select(LakeTable.Gold, [.. files.Select(f => lake.PathOf(f.Key))])}", cancellationToken);
 
-        /// <summary>Writes a relation partitioned by release_year into the staging folder and publishes it (<see cref="PublishGoldAsync"/>).</summary>
-        private async Task<(long Rows, IReadOnlyList<DataFile> Files)> CopyGoldAsync(string relation, string staging, CancellationToken cancellationToken)
-        {
-            var expected = await db.ExecuteCountAsync(
-                $"COPY (SELECT * FROM {relation}) TO {DuckDbSession.Literal(staging)} " +
-                "(FORMAT parquet, COMPRESSION zstd, PARTITION_BY (release_year), FILENAME_PATTERN 'part-{uuid}')", cancellationToken).ConfigureAwait(false);
-            return (expected, await PublishGoldAsync(staging, expected, cancellationToken).ConfigureAwait(false));
-        }
+        /// <summary>Writes a query's rows partitioned by release_year into a staging folder; returns the rows the COPY wrote.</summary>
+        private Task<long> CopyPartitionedAsync(string query, string folder, CancellationToken cancellationToken) =>
+            db.ExecuteCountAsync(
+                $"COPY ({query}) TO {DuckDbSession.Literal(folder)} " +
+                "(FORMAT parquet, COMPRESSION zstd, PARTITION_BY (release_year), FILENAME_PATTERN 'part-{uuid}')", cancellationToken);
 
         /// <summary>
         /// Checks that the files staged under release_year=&lt;year&gt; folders hold every row the COPYs reported, then moves
