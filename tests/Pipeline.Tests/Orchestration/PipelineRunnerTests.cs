@@ -1,3 +1,4 @@
+using SpotifyWorker.Pipeline.DuckDb;
 using SpotifyWorker.Pipeline.Manifest;
 using SpotifyWorker.Pipeline.Orchestration;
 using SpotifyWorker.Pipeline.Tests.TestSupport;
@@ -118,6 +119,40 @@ public sealed class PipelineRunnerTests : IDisposable
         Assert.Equal([2001, 2005], summary.Batches.Single().PartitionsRewritten);
         Assert.Equal(["t1 | 2001 | 11", "t2 | 2001 | 20", "t3 | 2005 | 31", "t4 | 2005 | 40"],
             await lake.RowsAsync(Tables.Gold, "track_id, release_year, track_popularity", "track_id"));
+    }
+
+    /// <summary>
+    /// Gold files are written in row groups of Pipeline:DuckDb:GoldRowGroupRows, by the first load and by a partition
+    /// rewrite alike: 5,000 rows of one year come out as several row groups of at most that many rows.
+    /// </summary>
+    [Fact]
+    public async Task RunOnce_GoldRowGroupRowsSet_CapsEveryGoldRowGroup()
+    {
+        _lake.DuckDb.GoldRowGroupRows = 2_048;
+        var ids = Enumerable.Range(0, 5_000).Select(i => $"t{i}").ToArray();
+        await DropAsync("d1", [Artist("a1")], [.. ids.Select(id => Album(id, "a1", "2001-01-01"))], [.. ids.Select(id => Track(id))]);
+        await _lake.RunOkAsync();
+        var firstLoad = await GoldRowGroupsAsync();
+
+        await DropAsync("d2", [], [], [Track("t1", 11)]);
+        await _lake.RunOkAsync();
+        var rewrite = await GoldRowGroupsAsync();
+
+        foreach (var groups in new[] { firstLoad, rewrite })
+        {
+            Assert.Equal(5_000, groups.Sum());
+            Assert.True(groups.Count >= 3 && groups.All(rows => rows <= 2_048), $"row groups: {string.Join(", ", groups)}");
+        }
+    }
+
+    private async Task<IReadOnlyList<long>> GoldRowGroupsAsync()
+    {
+        var state = await _lake.Log.LoadAsync(CancellationToken.None);
+        using var scratch = new TempDirectory();
+        using var db = DuckDbSession.Open(new DuckDbOptions { MemoryLimit = "256MB", Threads = 1 }, scratch.Path);
+        var files = state.FilesOf(Tables.Gold).Select(f => _lake.Store.PathOf(f.Key));
+        var result = await db.QueryAsync($"SELECT row_group_num_rows FROM parquet_metadata({DuckDbSession.List(files)}) GROUP BY file_name, row_group_id, row_group_num_rows", CancellationToken.None);
+        return [.. result.Rows.Select(r => Convert.ToInt64(r[0], System.Globalization.CultureInfo.InvariantCulture))];
     }
 
     /// <summary>a1 is decided by the file (b.csv is later in key order than a.csv); a2, twice in one file, by the row.</summary>
