@@ -22,8 +22,8 @@ SELECT
     d.album_id,
     d.artist_id,
     CASE
-        WHEN d.track_id IS NULL OR trim(BOTH ' ' FROM d.track_id) = '' THEN 'empty_key: track_id is empty'
-        WHEN d.artist_id IS NULL OR trim(BOTH ' ' FROM d.artist_id) = '' THEN 'empty_key: artist_id is empty'
+        WHEN d.track_id IS NULL OR d.track_id = '' OR (d.track_id LIKE ' %' AND trim(BOTH ' ' FROM d.track_id) = '') THEN 'empty_key: track_id is empty'
+        WHEN d.artist_id IS NULL OR d.artist_id = '' OR (d.artist_id LIKE ' %' AND trim(BOTH ' ' FROM d.artist_id) = '') THEN 'empty_key: artist_id is empty'
         WHEN d.track_number_t <> '' AND d.track_number_v IS NULL
             THEN concat('bad_number: track_number "', d.track_number, '" is not an integer')
         WHEN d.duration_ms_t <> '' AND d.duration_ms_v IS NULL
@@ -32,7 +32,7 @@ SELECT
             THEN concat('bad_number: total_tracks "', d.total_tracks, '" is not an integer')
         WHEN d.album_popularity_t <> '' AND d.album_popularity_v IS NULL
             THEN concat('bad_number: album_popularity "', d.album_popularity, '" is not an integer')
-        WHEN d.release_date IS NULL OR trim(BOTH ' ' FROM d.release_date) = '' THEN 'bad_date: release_date is empty'
+        WHEN d.release_date IS NULL OR d.release_date = '' OR (d.release_date LIKE ' %' AND trim(BOTH ' ' FROM d.release_date) = '') THEN 'bad_date: release_date is empty'
         WHEN d.release_date_v IS NULL
             THEN concat('bad_date: release_date "', d.release_date, '" is not a valid YYYY, YYYY-MM, YYYY-MM-DD or YYYY-MM-DD HH:MM:SS UTC date')
     END AS _reject_reason
@@ -66,14 +66,16 @@ FROM (
                 THEN regexp_extract(t.release_date_t, '^([0-9]{4}|[0-9]{4}-[0-9]{2}|[0-9]{4}-[0-9]{2}-[0-9]{2}( [0-9]{2}:[0-9]{2}:[0-9]{2}( UTC)?)?)$', 1) ELSE '' END AS rd
         FROM (
             -- Only the ASCII space is trimmed (Spark's trim strips nothing else), and a regex must match the whole
-            -- value: Java's $ also matches before a final line break, RE2's does not.
+            -- value: Java's $ also matches before a final line break, RE2's does not. Only a value that starts or ends
+            -- with a space is trimmed, and a key is empty when it is '' or starts with a space and trims to '': the
+            -- same outcome as trimming every value, which took a second of the albums' checks at scale 10.
             SELECT
                 r.*,
-                trim(BOTH ' ' FROM r.track_number) AS track_number_t,
-                trim(BOTH ' ' FROM r.duration_ms) AS duration_ms_t,
-                trim(BOTH ' ' FROM r.total_tracks) AS total_tracks_t,
-                trim(BOTH ' ' FROM r.album_popularity) AS album_popularity_t,
-                trim(BOTH ' ' FROM r.release_date) AS release_date_t
+                CASE WHEN r.track_number LIKE ' %' OR r.track_number LIKE '% ' THEN trim(BOTH ' ' FROM r.track_number) ELSE r.track_number END AS track_number_t,
+                CASE WHEN r.duration_ms LIKE ' %' OR r.duration_ms LIKE '% ' THEN trim(BOTH ' ' FROM r.duration_ms) ELSE r.duration_ms END AS duration_ms_t,
+                CASE WHEN r.total_tracks LIKE ' %' OR r.total_tracks LIKE '% ' THEN trim(BOTH ' ' FROM r.total_tracks) ELSE r.total_tracks END AS total_tracks_t,
+                CASE WHEN r.album_popularity LIKE ' %' OR r.album_popularity LIKE '% ' THEN trim(BOTH ' ' FROM r.album_popularity) ELSE r.album_popularity END AS album_popularity_t,
+                CASE WHEN r.release_date LIKE ' %' OR r.release_date LIKE '% ' THEN trim(BOTH ' ' FROM r.release_date) ELSE r.release_date END AS release_date_t
             FROM raw_albums r
         ) t
     ) p

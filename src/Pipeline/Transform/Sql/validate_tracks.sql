@@ -9,7 +9,7 @@ SELECT
     p.track_popularity_v AS track_popularity,
     p.explicit_v AS explicit,
     CASE
-        WHEN p.id IS NULL OR trim(BOTH ' ' FROM p.id) = '' THEN 'empty_key: id is empty'
+        WHEN p.id IS NULL OR p.id = '' OR (p.id LIKE ' %' AND trim(BOTH ' ' FROM p.id) = '') THEN 'empty_key: id is empty'
         WHEN p.track_popularity_t <> '' AND p.track_popularity_v IS NULL
             THEN concat('bad_number: track_popularity "', p.track_popularity, '" is not an integer')
         WHEN p.explicit_t <> '' AND p.explicit_v IS NULL
@@ -22,11 +22,11 @@ FROM (
             ELSE TRY_CAST(CASE WHEN regexp_extract(p0.track_popularity_t, '^([+-]?[0-9]+)([.]0+)?$', 0) = p0.track_popularity_t THEN regexp_extract(p0.track_popularity_t, '^([+-]?[0-9]+)([.]0+)?$', 1) END AS INT) END AS track_popularity_v,
         CASE lower(p0.explicit_t) WHEN 'true' THEN true WHEN 'false' THEN false END AS explicit_v
     FROM (
-        -- Only the ASCII space is trimmed and regexes match whole values (see validate_albums.sql).
+        -- Only the ASCII space is trimmed, only where there is one, and regexes match whole values (see validate_albums.sql).
         SELECT
             r.*,
-            trim(BOTH ' ' FROM r.track_popularity) AS track_popularity_t,
-            trim(BOTH ' ' FROM r.explicit) AS explicit_t
+            CASE WHEN r.track_popularity LIKE ' %' OR r.track_popularity LIKE '% ' THEN trim(BOTH ' ' FROM r.track_popularity) ELSE r.track_popularity END AS track_popularity_t,
+            CASE WHEN r.explicit LIKE ' %' OR r.explicit LIKE '% ' THEN trim(BOTH ' ' FROM r.explicit) ELSE r.explicit END AS explicit_t
         FROM raw_tracks r
     ) p0
 ) p
