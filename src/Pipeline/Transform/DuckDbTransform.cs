@@ -346,21 +346,10 @@ public sealed partial class DuckDbTransform(
         /// </summary>
         private async Task MaterializeGoldDeltaAsync(string goldDeltaSql, bool firstLoad, CancellationToken cancellationToken)
         {
-            var create = $"CREATE TEMP TABLE gold_delta AS {goldDeltaSql}";
-            if (!firstLoad)
-            {
-                await db.ExecuteAsync(create, cancellationToken).ConfigureAwait(false);
-                return;
-            }
-            await db.ExecuteAsync("SET disabled_optimizers = 'join_order'", cancellationToken).ConfigureAwait(false);
-            try
-            {
-                await db.ExecuteAsync(create, cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                db.Execute("RESET disabled_optimizers");
-            }
+            // The session is the batch's own: a failed CREATE ends it, so the setting needs no reset on that path.
+            if (firstLoad) await db.ExecuteAsync("SET disabled_optimizers = 'join_order'", cancellationToken).ConfigureAwait(false);
+            await db.ExecuteAsync($"CREATE TEMP TABLE gold_delta AS {goldDeltaSql}", cancellationToken).ConfigureAwait(false);
+            if (firstLoad) await db.ExecuteAsync("RESET disabled_optimizers", cancellationToken).ConfigureAwait(false);
         }
 
         /// <summary>Registers current_&lt;entity&gt;, the current rows that gold_delta joins (Sql/README.md, "Order of a batch").</summary>
