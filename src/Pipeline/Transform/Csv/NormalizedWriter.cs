@@ -18,6 +18,7 @@ internal sealed class NormalizedWriter(Stream output)
 
     public int WriteRecord(byte[] ordinal, long line, long row, CsvRecordReader reader, int[] indexes)
     {
+        if (reader.IsPlain && TryWritePlainRecord(ordinal, line, row, reader, indexes, out var length)) return length;
         var start = _out.Written;
         _out.Write(ordinal);
         _out.WriteByte((byte)',');
@@ -49,6 +50,42 @@ internal sealed class NormalizedWriter(Stream output)
     }
 
     public void Flush() => _out.Flush();
+
+    /// <summary>
+    /// A plain record (no quotes, no carriage returns) needs no quoting, so its fields are copied into the buffer in one
+    /// go, without a check and a bounds test per byte or per field. False when it does not fit the buffer at all.
+    /// </summary>
+    private bool TryWritePlainRecord(byte[] ordinal, long line, long row, CsvRecordReader reader, int[] indexes, out int length)
+    {
+        // Two numbers of at most 20 digits, the separators and the line break around the fields.
+        var size = ordinal.Length + 2 * 20 + indexes.Length + 3;
+        foreach (var index in indexes) size += reader.RawField(index).Length;
+        var span = _out.GetSpan(size);
+        if (span.Length < size)
+        {
+            length = 0;
+            return false;
+        }
+        ordinal.CopyTo(span);
+        var at = ordinal.Length;
+        span[at++] = (byte)',';
+        Utf8Formatter.TryFormat(line, span[at..], out var written);
+        at += written;
+        span[at++] = (byte)',';
+        Utf8Formatter.TryFormat(row, span[at..], out written);
+        at += written;
+        foreach (var index in indexes)
+        {
+            span[at++] = (byte)',';
+            var field = reader.RawField(index);
+            field.CopyTo(span[at..]);
+            at += field.Length;
+        }
+        span[at++] = (byte)'\n';
+        _out.Advance(at);
+        length = at;
+        return true;
+    }
 
     private void WriteNumber(long value)
     {
@@ -101,6 +138,20 @@ internal sealed class CountingBuffer(Stream inner)
     }
 
     public void Write(byte[] bytes, int offset, int count) => Write(bytes.AsSpan(offset, count));
+
+    /// <summary>Free space of at least <paramref name="size"/> bytes (flushing first if needed), or less when the buffer is smaller than that.</summary>
+    public Span<byte> GetSpan(int size)
+    {
+        if (size > _buffer.Length - _used) Flush();
+        return _buffer.AsSpan(_used);
+    }
+
+    /// <summary>Counts <paramref name="count"/> bytes written into the span <see cref="GetSpan"/> gave.</summary>
+    public void Advance(int count)
+    {
+        _used += count;
+        Written += count;
+    }
 
     public void Flush()
     {

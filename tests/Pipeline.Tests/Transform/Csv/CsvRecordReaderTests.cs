@@ -1,4 +1,6 @@
 using System.Text;
+using FsCheck;
+using FsCheck.Fluent;
 using SpotifyWorker.Pipeline.Storage;
 using SpotifyWorker.Pipeline.Transform.Csv;
 using Xunit;
@@ -95,6 +97,61 @@ public sealed class CsvRecordReaderTests
 
         Assert.Equal(big.Length, records[1].Fields[1].Length);
         Assert.Equal(3, records[2].Line);
+    }
+
+    [Fact]
+    public void Read_PlainLinesAndAnyOtherText_SplitAndNormalizeAsTheGeneralParser()
+    {
+        // Lines without quotes or carriage returns take the fast path; the alphabets make such lines common and mix
+        // them with quoted fields, CRLF, lone CRs, blank lines and multi-byte UTF-8.
+        var plain = Gen.Elements("a", "b", "1", " ", ",", ",", "\n", "é");
+        var any = Gen.Elements("a", "1", ",", "\"", "\"\"", "\n", "\r\n", "\r", " ", "é");
+        var texts =
+            from alphabet in Gen.Elements(plain, any)
+            from parts in alphabet.ArrayOf()
+            from chunk in Gen.Choose(1, 40)
+            select (Text: string.Concat(parts), Chunk: chunk);
+        Prop.ForAll(texts.ToArbitrary(), c =>
+        {
+            var bytes = Encoding.UTF8.GetBytes(c.Text);
+            var fast = Parse(new TrickleStream(new MemoryStream(bytes), c.Chunk), splitPlainLines: true);
+            var general = Parse(new MemoryStream(bytes), splitPlainLines: false);
+            Assert.Equal(general.Records, fast.Records);
+            Assert.Equal(general.Normalized, fast.Normalized);
+        }).Check(Config.QuickThrowOnFailure.WithMaxTest(500).WithQuietOnSuccess(true));
+    }
+
+    [Fact]
+    public void Read_PlainLinesAcrossBufferRefills_SplitAsTheGeneralParser()
+    {
+        var text = new StringBuilder("id,name,n\r\n");
+        for (var i = 0; i < 40_000; i++) text.Append(i % 7 == 0 ? $"{i},\"quoted, {i}\",{i}\n" : $"{i},name {i} é,{i % 13}\r\n");
+        var bytes = Encoding.UTF8.GetBytes(text.ToString());
+
+        var fast = Parse(new TrickleStream(new MemoryStream(bytes), 4093), splitPlainLines: true);
+        var general = Parse(new MemoryStream(bytes), splitPlainLines: false);
+
+        Assert.Equal(40_001, fast.Records.Count);
+        Assert.Equal(general.Records, fast.Records);
+        Assert.Equal(general.Normalized, fast.Normalized);
+    }
+
+    /// <summary>Every record as text (line, flags, fields with their quoting, record bytes) and the normalized output of all its fields.</summary>
+    private static (List<string> Records, byte[] Normalized) Parse(Stream stream, bool splitPlainLines)
+    {
+        var reader = new CsvRecordReader(stream, splitPlainLines);
+        var output = new MemoryStream();
+        var writer = new NormalizedWriter(output);
+        var records = new List<string>();
+        var row = 0L;
+        while (reader.Read())
+        {
+            var fields = Enumerable.Range(0, reader.FieldCount).Select(i => (reader.IsQuoted(i) ? "q:" : "u:") + Encoding.UTF8.GetString(reader.RawField(i)));
+            records.Add($"{reader.Line}|{reader.BadQuoting}|{reader.UnterminatedQuote}|{reader.IsBlank}|{reader.RecordText()}|{string.Join('\u0001', fields)}");
+            writer.WriteRecord("7"u8.ToArray(), reader.Line, ++row, reader, [.. Enumerable.Range(0, reader.FieldCount)]);
+        }
+        writer.Flush();
+        return (records, output.ToArray());
     }
 
     /// <summary>Returns at most a few bytes per read, like a slow network stream.</summary>
