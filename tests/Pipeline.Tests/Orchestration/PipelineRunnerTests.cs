@@ -2,6 +2,7 @@ using SpotifyWorker.Pipeline.DuckDb;
 using SpotifyWorker.Pipeline.Manifest;
 using SpotifyWorker.Pipeline.Orchestration;
 using SpotifyWorker.Pipeline.Tests.TestSupport;
+using SpotifyWorker.Pipeline.Transform;
 using Xunit;
 using static SpotifyWorker.Pipeline.Tests.TestSupport.Csv;
 
@@ -143,6 +144,26 @@ public sealed class PipelineRunnerTests : IDisposable
             Assert.Equal(5_000, groups.Sum());
             Assert.True(groups.Count >= 3 && groups.All(rows => rows <= 2_048), $"row groups: {string.Join(", ", groups)}");
         }
+    }
+
+    [Fact]
+    public async Task RunOnce_SilverColumnsOfManyValues_WrittenWithoutDictionary()
+    {
+        // Albums of ten tracks each: more album names than the limit, each ten times, which DuckDB's default limit
+        // writes as a dictionary.
+        var ids = Enumerable.Range(0, 10 * (DuckDbTransform.LakeFileDictionaryLimit + 1_000)).Select(i => $"t{i}").ToArray();
+        await DropAsync("d1", [Artist("a1")], [.. ids.Select((id, i) => Album(id, "a1", "2001-01-01", albumName: $"Album {i / 10}"))], [.. ids.Select(id => Track(id))]);
+
+        await _lake.RunOkAsync();
+
+        var state = await _lake.Log.LoadAsync(CancellationToken.None);
+        var silver = state.FilesOf(Tables.Silver(Entity.Albums)).Select(f => _lake.Store.PathOf(f.Key)).ToList();
+        using var scratch = new TempDirectory();
+        using var db = DuckDbSession.Open(new DuckDbOptions { MemoryLimit = "256MB", Threads = 1 }, scratch.Path);
+        var encodings = (await db.QueryAsync($"SELECT path_in_schema, string_agg(DISTINCT encodings, ' ') FROM parquet_metadata({DuckDbSession.List(silver)}) GROUP BY 1", CancellationToken.None))
+            .Rows.ToDictionary(r => (string)r[0]!, r => (string)r[1]!);
+        Assert.DoesNotContain("DICTIONARY", encodings["album_name"], StringComparison.Ordinal);
+        Assert.Contains("DICTIONARY", encodings["artist_id"], StringComparison.Ordinal);
     }
 
     private async Task<IReadOnlyList<long>> GoldRowGroupsAsync()
