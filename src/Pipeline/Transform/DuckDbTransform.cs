@@ -84,6 +84,15 @@ public sealed partial class DuckDbTransform(
     internal const int LakeFileDictionaryLimit = 4_096;
 
     /// <summary>
+    /// The codec of the silver, compaction and quarantine files: snappy, as Spark (the Glue job) writes them. These files
+    /// are written once and read back by the same run's gold step, by later batches and by compaction, never by
+    /// analysts, so they favour speed over size; gold, which analysts scan, stays zstd. At scale 10 zstd's level 3 took
+    /// a quarter of the albums' validation and silver write (3.8 s against 2.9 s) and its decompression a few percent
+    /// of the gold step, for files 1.65x smaller (145 MB against 242 MB of albums).
+    /// </summary>
+    internal const string LakeFileCodec = "snappy";
+
+    /// <summary>
     /// Writes a relation (a name or a parenthesized query) to one Parquet file at a new unique lake key: written whole
     /// under a temporary name, then renamed, so the key never names a partial file. Returns the rows written; an empty
     /// relation publishes no file.
@@ -94,7 +103,7 @@ public sealed partial class DuckDbTransform(
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         var temp = target + ".tmp";
         var rows = await db.ExecuteCountAsync(
-            $"COPY {relation} TO {DuckDbSession.Literal(temp)} (FORMAT parquet, COMPRESSION zstd, DICTIONARY_SIZE_LIMIT {LakeFileDictionaryLimit})",
+            $"COPY {relation} TO {DuckDbSession.Literal(temp)} (FORMAT parquet, COMPRESSION {LakeFileCodec}, DICTIONARY_SIZE_LIMIT {LakeFileDictionaryLimit})",
             cancellationToken).ConfigureAwait(false);
         if (rows == 0) File.Delete(temp);
         else File.Move(temp, target, overwrite: false);

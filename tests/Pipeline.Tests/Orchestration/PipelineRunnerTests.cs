@@ -166,6 +166,26 @@ public sealed class PipelineRunnerTests : IDisposable
         Assert.Contains("DICTIONARY", encodings["artist_id"], StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task RunOnce_FirstLoad_SilverWrittenSnappyAndGoldZstd()
+    {
+        await DropAsync("d1", [Artist("a1"), ",NoId,1,[],2,,,,,,,"], [Album("t1", "a1"), Album("t2", "a1")], [Track("t1"), Track("t2")]);
+
+        await _lake.RunOkAsync();
+
+        var state = await _lake.Log.LoadAsync(CancellationToken.None);
+        using var scratch = new TempDirectory();
+        using var db = DuckDbSession.Open(new DuckDbOptions { MemoryLimit = "256MB", Threads = 1 }, scratch.Path);
+        async Task<string> CodecsAsync(IEnumerable<string> tables)
+        {
+            var files = tables.SelectMany(state.FilesOf).Select(f => _lake.Store.PathOf(f.Key)).ToList();
+            Assert.NotEmpty(files);
+            return await db.ScalarAsync<string>($"SELECT string_agg(DISTINCT compression, ' ') FROM parquet_metadata({DuckDbSession.List(files)})", CancellationToken.None);
+        }
+        Assert.Equal("SNAPPY", await CodecsAsync([.. Entities.All.Select(Tables.Silver), Tables.Quarantine]));
+        Assert.Equal("ZSTD", await CodecsAsync([Tables.Gold]));
+    }
+
     private async Task<IReadOnlyList<long>> GoldRowGroupsAsync()
     {
         var state = await _lake.Log.LoadAsync(CancellationToken.None);
