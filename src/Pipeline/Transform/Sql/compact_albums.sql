@@ -8,8 +8,8 @@ LEFT JOIN (
     SELECT s.track_id, max(CAST(s._batch AS DECIMAL(38,0)) * CAST('10000000000000000000000000000' AS DECIMAL(38,0))
         + CAST(s._file_ord AS DECIMAL(38,0)) * CAST('1000000000000000000' AS DECIMAL(38,0)) + CAST(s._row AS DECIMAL(38,0))) AS _version
     FROM silver_albums s
+    WHERE s.track_id IN (SELECT d.track_id FROM silver_albums d GROUP BY d.track_id HAVING count(*) > 1)
     GROUP BY s.track_id
-    HAVING count(*) > 1
 ) m ON m.track_id = s.track_id
 WHERE m.track_id IS NULL OR m._version = CAST(s._batch AS DECIMAL(38,0)) * CAST('10000000000000000000000000000' AS DECIMAL(38,0))
         + CAST(s._file_ord AS DECIMAL(38,0)) * CAST('1000000000000000000' AS DECIMAL(38,0)) + CAST(s._row AS DECIMAL(38,0))

@@ -5,8 +5,8 @@ LEFT JOIN (
     SELECT s.id, max(CAST(s._batch AS DECIMAL(38,0)) * CAST('10000000000000000000000000000' AS DECIMAL(38,0))
         + CAST(s._file_ord AS DECIMAL(38,0)) * CAST('1000000000000000000' AS DECIMAL(38,0)) + CAST(s._row AS DECIMAL(38,0))) AS _version
     FROM silver_tracks s
+    WHERE s.id IN (SELECT d.id FROM silver_tracks d GROUP BY d.id HAVING count(*) > 1)
     GROUP BY s.id
-    HAVING count(*) > 1
 ) m ON m.id = s.id
 WHERE m.id IS NULL OR m._version = CAST(s._batch AS DECIMAL(38,0)) * CAST('10000000000000000000000000000' AS DECIMAL(38,0))
         + CAST(s._file_ord AS DECIMAL(38,0)) * CAST('1000000000000000000' AS DECIMAL(38,0)) + CAST(s._row AS DECIMAL(38,0))
