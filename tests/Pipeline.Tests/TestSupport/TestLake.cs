@@ -83,10 +83,28 @@ public sealed class TestLake : IDisposable
     {
         var files = state.FilesOf(table).Select(f => store.PathOf(f.Key)).ToList();
         if (files.Count == 0) return [];
+        var hive = table == Tables.Gold ? ", hive_partitioning = true" : "";
+        return await QueryLinesAsync($"SELECT {columns} FROM read_parquet({DuckDbSession.List(files)}{hive}) ORDER BY {orderBy}");
+    }
+
+    /// <summary>
+    /// Lines of a query over the Parquet metadata (DuckDB's parquet_metadata) of the committed files of some tables:
+    /// how they were written (codecs, encodings, row groups) rather than what they hold.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ParquetMetadataAsync(IEnumerable<string> tables, string columns, string? groupBy = null)
+    {
+        var state = await Log.LoadAsync(CancellationToken.None);
+        var files = tables.SelectMany(state.FilesOf).Select(f => Store.PathOf(f.Key)).ToList();
+        if (files.Count == 0) return [];
+        var grouping = groupBy is null ? "" : $" GROUP BY {groupBy}";
+        return await QueryLinesAsync($"SELECT {columns} FROM parquet_metadata({DuckDbSession.List(files)}){grouping} ORDER BY 1");
+    }
+
+    private static async Task<IReadOnlyList<string>> QueryLinesAsync(string sql)
+    {
         using var scratch = new TempDirectory();
         using var db = DuckDbSession.Open(new DuckDbOptions { MemoryLimit = "512MB", Threads = 2 }, scratch.Path);
-        var hive = table == Tables.Gold ? ", hive_partitioning = true" : "";
-        var result = await db.QueryAsync($"SELECT {columns} FROM read_parquet({DuckDbSession.List(files)}{hive}) ORDER BY {orderBy}", CancellationToken.None);
+        var result = await db.QueryAsync(sql, CancellationToken.None);
         return [.. result.Rows.Select(r => string.Join(" | ", r.Select(Format)))];
     }
 
