@@ -1,9 +1,10 @@
 # SpotifyWorker container: `docker build -t spotify-worker .` at the repository root.
 #
 # Base images: .NET 10 publishes no Debian images; its default `10.0` tags are Ubuntu 24.04 "noble".
-# What matters is glibc: DuckDB ships no musl build, so Alpine cannot load libduckdb.so. The worker is no
-# web app, so the plain runtime image (not aspnet). Tags are pinned to the distro so that a change of
-# Microsoft's default distro does not change ours silently.
+# What matters is glibc: DuckDB ships no musl build, so Alpine cannot load libduckdb.so. The published worker
+# is self-contained (Worker.csproj: the runtime and the app precompiled as one composite image, for start-up),
+# so the final stage is runtime-deps: the runtime's native dependencies without a second copy of the runtime.
+# Tags are pinned to the distro so that a change of Microsoft's default distro does not change ours silently.
 
 FROM mcr.microsoft.com/dotnet/sdk:10.0-noble AS build
 WORKDIR /src
@@ -13,10 +14,11 @@ COPY src/Pipeline/Pipeline.csproj src/Pipeline/
 COPY src/Worker/Worker.csproj src/Worker/
 RUN dotnet restore src/Worker/Worker.csproj -r linux-x64
 COPY src/ src/
-# Framework-dependent for linux-x64: the runtime image brings .NET; only the linux-x64 libduckdb.so is kept.
-RUN dotnet publish src/Worker/Worker.csproj -c Release -r linux-x64 --self-contained false --no-restore -o /app
+# Self-contained for linux-x64 (Worker.csproj sets it whenever there is a runtime identifier, so the restore above
+# already fetched the runtime pack); only the linux-x64 libduckdb.so is kept.
+RUN dotnet publish src/Worker/Worker.csproj -c Release -r linux-x64 --no-restore -o /app
 
-FROM mcr.microsoft.com/dotnet/runtime:10.0-noble AS runtime
+FROM mcr.microsoft.com/dotnet/runtime-deps:10.0-noble AS runtime
 # .NET 9+ images no longer install zlib, but the worker P/Invokes libz.so.1 to decode .csv.gz drops
 # (VerifiedGzipStream); install it explicitly and fail the build if it is still not loadable.
 RUN apt-get update \
@@ -43,7 +45,7 @@ USER app
 
 # `health` exits 0 while the running service's heartbeat file is fresh. ECS ignores HEALTHCHECK and uses
 # the task definition's healthCheck, which runs the same command.
-HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 CMD ["dotnet", "SpotifyWorker.dll", "health"]
+HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 CMD ["/app/SpotifyWorker", "health"]
 
-ENTRYPOINT ["dotnet", "SpotifyWorker.dll"]
+ENTRYPOINT ["/app/SpotifyWorker"]
 CMD ["run"]

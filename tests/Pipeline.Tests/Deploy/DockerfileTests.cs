@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SpotifyWorker.Pipeline.Tests.TestSupport;
 using SpotifyWorker.Worker.Cli;
 using Xunit;
 
@@ -14,12 +15,13 @@ public sealed class DockerfileTests
         Assert.StartsWith("mcr.microsoft.com/dotnet/sdk:10.0", Stages()[0], StringComparison.Ordinal);
 
     [Fact]
-    public void Dockerfile_RuntimeStage_IsTheGlibcRuntimeImage()
+    public void Dockerfile_RuntimeStage_IsTheGlibcRuntimeDepsImage()
     {
         // DuckDB ships no musl build (no Alpine); the worker is no web app (no aspnet); apt-get needs a full distro image.
+        // The published worker brings its own runtime (self-contained, Worker.csproj), so the image needs only its dependencies.
         var runtime = Stages()[^1];
 
-        Assert.StartsWith("mcr.microsoft.com/dotnet/runtime:10.0", runtime, StringComparison.Ordinal);
+        Assert.StartsWith("mcr.microsoft.com/dotnet/runtime-deps:10.0", runtime, StringComparison.Ordinal);
         Assert.All(["alpine", "musl", "aspnet", "chiseled", "distroless"], banned => Assert.DoesNotContain(banned, runtime, StringComparison.OrdinalIgnoreCase));
     }
 
@@ -35,7 +37,7 @@ public sealed class DockerfileTests
     [Fact]
     public void Dockerfile_EntrypointAndCmd_StartTheService()
     {
-        Assert.Equal(["dotnet", WorkerDll], Exec(Last("ENTRYPOINT")));
+        Assert.Equal([WorkerExecutable], Exec(Last("ENTRYPOINT")));
         Assert.Equal(["run"], Exec(Last("CMD")));
         Assert.Contains(WorkerCli.Create().Subcommands, c => c.Name == "run");
     }
@@ -46,8 +48,29 @@ public sealed class DockerfileTests
         var healthcheck = Last("HEALTHCHECK");
         var command = healthcheck[(healthcheck.IndexOf("CMD ", StringComparison.Ordinal) + 4)..];
 
-        Assert.Equal(["dotnet", WorkerDll, "health"], Exec(command));
+        Assert.Equal([WorkerExecutable, "health"], Exec(command));
         Assert.Contains(WorkerCli.Create().Subcommands, c => c.Name == "health");
+    }
+
+    [Fact]
+    public async Task Dockerfile_Publish_IsSelfContainedCompositeIntoTheFolderTheImageRuns()
+    {
+        // runtime-deps has no `dotnet`: a framework-dependent publish would leave the image without a runtime. The
+        // Dockerfile passes -r and relies on Worker.csproj to make that self-contained, which msbuild confirms.
+        var publish = Instructions.Single(i => i.Instruction == "RUN" && i.Arguments.Contains("dotnet publish", StringComparison.Ordinal)).Arguments;
+        Assert.Contains("-r linux-x64", publish, StringComparison.Ordinal);
+        Assert.DoesNotContain("--self-contained false", publish, StringComparison.Ordinal);
+        Assert.Contains("-o /app", publish, StringComparison.Ordinal);
+        Assert.Equal("/app", Last("WORKDIR"));
+
+        var evaluated = await ToolRun.RunAsync("dotnet",
+            ["msbuild", RepoFiles.PathOf("src/Worker/Worker.csproj"), "-getProperty:SelfContained", "-getProperty:PublishReadyToRunComposite", "-p:RuntimeIdentifier=linux-x64"],
+            null, RepoFiles.PathOf("."), "evaluating Worker.csproj", TestContext.Current.CancellationToken);
+
+        Assert.True(evaluated.ExitCode == 0, evaluated.Output + evaluated.Error);
+        var properties = JsonDocument.Parse(evaluated.Output).RootElement.GetProperty("Properties");
+        Assert.Equal("true", properties.GetProperty("SelfContained").GetString());
+        Assert.Equal("true", properties.GetProperty("PublishReadyToRunComposite").GetString());
     }
 
     [Fact]
@@ -80,8 +103,8 @@ public sealed class DockerfileTests
         Assert.Superset(new HashSet<string> { "**/bin/", "**/obj/", "data/", ".git/" }, ignored);
     }
 
-    // The worker's assembly name, which the image runs as `dotnet <name>.dll`.
-    private static string WorkerDll => typeof(WorkerCli).Assembly.GetName().Name + ".dll";
+    // The self-contained worker's executable in the image: the app host is named after the assembly.
+    internal static string WorkerExecutable => "/app/" + typeof(WorkerCli).Assembly.GetName().Name;
 
     private static List<string> Stages() =>
         [.. Instructions.Where(i => i.Instruction == "FROM").Select(i => i.Arguments.Split(' ')[0])];

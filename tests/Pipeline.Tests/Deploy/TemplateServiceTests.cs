@@ -43,7 +43,7 @@ public sealed class TemplateServiceTests
 
     [Fact]
     public void TaskDefinition_HealthCheck_RunsTheWorkersHealthVerb() =>
-        Assert.Equal(["CMD", "dotnet", "SpotifyWorker.dll", "health"], CfnTemplate.Many(Container["HealthCheck"]?["Command"]).Select(CfnTemplate.Str));
+        Assert.Equal(["CMD", DockerfileTests.WorkerExecutable, "health"], CfnTemplate.Many(Container["HealthCheck"]?["Command"]).Select(CfnTemplate.Str));
 
     [Fact]
     public void TaskDefinition_StopTimeout_OutlastsTheWorkersShutdownTimeout()
