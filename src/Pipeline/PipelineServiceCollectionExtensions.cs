@@ -74,7 +74,7 @@ public static class PipelineServiceCollectionExtensions
 
     private static LakeStores CreateLocalStores(PipelineOptions options)
     {
-        var lake = new LocalObjectStore(options.Lake);
+        var lake = new LocalObjectStore(options.Lake, LakeLayout.DataPrefixes);
         return new LakeStores(lake, options.RawPrefix, lake);
     }
 }

@@ -1,4 +1,6 @@
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using SpotifyWorker.Pipeline.Manifest;
 using SpotifyWorker.Pipeline.Storage;
 using SpotifyWorker.Pipeline.Tests.TestSupport;
 using Xunit;
@@ -107,6 +109,49 @@ public sealed class LocalObjectStoreTests : IDisposable
         Assert.Equal(before[0].ETag, before[1].ETag);
         Assert.NotEqual(before[0].ETag, after[0].ETag);
         Assert.Equal(before[1].ETag, after[1].ETag);
+    }
+
+    [Fact]
+    public async Task Head_WriteOncePrefix_WeakETagFromSizeAndWriteTimeWithoutHashOrCacheEntry()
+    {
+        var store = new LocalObjectStore(_dir.Path, ["gold/"]);
+        await File.WriteAllTextAsync(_dir.Combine("raw.csv"), "content", Ct);
+        await store.ListAsync("raw", cancellationToken: Ct).ToListAsync(Ct); // writes the cache with the raw file's hash
+        Directory.CreateDirectory(_dir.Combine("gold"));
+        await File.WriteAllTextAsync(_dir.Combine("gold", "part-1.parquet"), "content", Ct);
+        var first = await store.HeadAsync("gold/part-1.parquet", Ct);
+
+        // Same size and write time, other bytes: the ETag is not a hash of them.
+        var mtime = File.GetLastWriteTimeUtc(_dir.Combine("gold", "part-1.parquet"));
+        await File.WriteAllTextAsync(_dir.Combine("gold", "part-1.parquet"), "CONTENT", Ct);
+        File.SetLastWriteTimeUtc(_dir.Combine("gold", "part-1.parquet"), mtime);
+        var listed = await store.ListAsync("gold/", cancellationToken: Ct).SingleAsync(Ct);
+        await File.WriteAllTextAsync(_dir.Combine("gold", "part-1.parquet"), "longer content", Ct);
+        var changed = await store.HeadAsync("gold/part-1.parquet", Ct);
+
+        Assert.Equal($"W/\"7-{new DateTimeOffset(mtime, TimeSpan.Zero).UtcTicks}\"", first!.ETag);
+        Assert.Equal(first.ETag, listed.ETag);
+        Assert.NotEqual(first.ETag, changed!.ETag);
+        Assert.Equal((await _store.HeadAsync("raw.csv", Ct))!.ETag, (await store.HeadAsync("raw.csv", Ct))!.ETag); // other keys: content hashes
+        Assert.DoesNotContain("gold/", await File.ReadAllTextAsync(_dir.Combine("_pipeline", "cache", "etags.json"), Ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AddPipeline_LocalLake_DataFilesGetWeakETagsAndRawFilesContentHashes()
+    {
+        using var services = PipelineServices.Create(_dir.Path);
+        var stores = services.GetRequiredService<LakeStores>();
+        foreach (var key in LakeLayout.DataPrefixes.Select(p => p + "x/part-1.parquet").Prepend("raw/artists/d1/a.csv"))
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(_dir.Combine(key))!);
+            await File.WriteAllTextAsync(_dir.Combine(key), "content", Ct);
+        }
+
+        Assert.Equal((await _store.HeadAsync("raw/artists/d1/a.csv", Ct))!.ETag, (await stores.Raw.HeadAsync("raw/artists/d1/a.csv", Ct))!.ETag);
+        foreach (var prefix in LakeLayout.DataPrefixes)
+        {
+            Assert.StartsWith("W/", (await stores.Lake.HeadAsync(prefix + "x/part-1.parquet", Ct))!.ETag, StringComparison.Ordinal);
+        }
     }
 
     [Fact]

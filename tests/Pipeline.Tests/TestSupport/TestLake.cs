@@ -18,7 +18,7 @@ public sealed class TestLake : IDisposable
 
     public TestLake(BatchOptions? batch = null, IFaultInjector? faults = null, ICatalog? catalog = null, IQueryEngine? query = null, TimeProvider? time = null, TimeSpan? garbageGrace = null, CompactionOptions? compaction = null, Func<IObjectStore, IObjectStore>? raw = null, long? rewriteRunRows = null)
     {
-        Store = new LocalObjectStore(_dir.Path);
+        Store = new LocalObjectStore(_dir.Path, LakeLayout.DataPrefixes); // as AddPipeline builds it
         // raw: a test may read the raw files through a store that disturbs some reads; the lake is always the folder.
         Stores = new LakeStores(raw?.Invoke(Store) ?? Store, "raw/", Store);
         Time = time ?? TimeProvider.System;
