@@ -62,6 +62,7 @@ SQL_STEPS = [
     "gold_affected_tracks",
     "delta_albums",
     "delta_tracks",
+    "gold_album_tracks",
     "gold_delta",
     "gold_affected_partitions",
     "gold_rewrite",
@@ -773,6 +774,7 @@ def run_batch(sc, spark, s3, args):
         current = {entity: "compact_" + entity for entity in ENTITIES}
     for entity, name in current.items():
         spark.sql(sql(name)).createOrReplaceTempView("current_" + entity)
+    spark.sql(sql("gold_album_tracks")).createOrReplaceTempView("gold_album_tracks")
     spark.sql(sql("gold_delta")).cache().createOrReplaceTempView("gold_delta")
     if gold:
         spark.sql(sql("gold_affected_partitions")).cache().createOrReplaceTempView("affected_partitions")

@@ -55,7 +55,7 @@ public sealed partial class GlueScriptTests
         Assert.Equal(duckDb, steps);
         Assert.Equal(Entities.All.Select(e => "compact_" + e.Name()), compaction);
         var readme = await File.ReadAllTextAsync(Path.Combine(RepoRoot(), "src", "Pipeline", "Transform", "Sql", "README.md"), Ct);
-        Assert.Contains("`validate_<entity>` (x3) -> (`gold_current` defined) -> `gold_affected_tracks` -> `delta_albums`,\n`delta_tracks` -> `gold_delta` -> `gold_affected_partitions` -> `gold_rewrite`", readme.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Contains("`validate_<entity>` (x3) -> (`gold_current` defined) -> `gold_affected_tracks` -> `delta_albums`,\n`delta_tracks` -> `gold_album_tracks` -> `gold_delta` -> `gold_affected_partitions` -> `gold_rewrite`", readme.ReplaceLineEndings("\n"), StringComparison.Ordinal);
     }
 
     // Finding 1: Spark 3.5 throws SparkUpgradeException writing a date before 1582 unless the rebase mode is CORRECTED.
