@@ -3,6 +3,7 @@ using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Text;
+using System.Text.Unicode;
 
 namespace SpotifyWorker.Pipeline.Transform.Csv;
 
@@ -15,7 +16,6 @@ namespace SpotifyWorker.Pipeline.Transform.Csv;
 internal sealed class CsvRecordReader
 {
     private static readonly SearchValues<byte> FieldEnd = SearchValues.Create(",\n"u8);
-    private static readonly SearchValues<byte> QuoteOrCarriageReturn = SearchValues.Create("\"\r"u8);
     private readonly Stream _stream;
     private byte[] _buffer = new byte[1 << 20];
     private int _position, _length;
@@ -23,17 +23,20 @@ internal sealed class CsvRecordReader
     private long _nextLine = 1;
     private int _recordStart, _recordLength;
     private int[] _fieldStart = new int[64], _fieldLength = new int[64];
+    // Bytes of the buffer before this index are valid UTF-8; it sits after a line break, which no multi-byte sequence holds.
+    private int _utf8ValidUntil;
+    private bool _utf8RecordByRecord;
     private bool[] _fieldQuoted = new bool[64];
 
-    private readonly bool _splitPlainLines;
+    private readonly bool _splitSimpleLines;
 
     /// <param name="stream">The bytes to split.</param>
-    /// <param name="splitPlainLines">Parse a line without quotes or carriage returns by its commas alone (the fast
-    /// path). Tests turn it off to check that both paths read every input alike.</param>
-    public CsvRecordReader(Stream stream, bool splitPlainLines = true)
+    /// <param name="splitSimpleLines">Parse a line without carriage returns whose quoted fields close on it by the bit masks
+    /// of its commas and quotes (the fast path). Tests turn it off to check that both paths read every input alike.</param>
+    public CsvRecordReader(Stream stream, bool splitSimpleLines = true)
     {
         _stream = stream;
-        _splitPlainLines = splitPlainLines;
+        _splitSimpleLines = splitSimpleLines;
     }
 
     /// <summary>1-based physical line on which the current record starts.</summary>
@@ -51,10 +54,10 @@ internal sealed class CsvRecordReader
     public ReadOnlySpan<byte> Record => _buffer.AsSpan(_recordStart, _recordLength);
 
     /// <summary>
-    /// The current record holds no quote and no carriage return: one physical line whose fields are its comma-separated
-    /// parts, each of which can be copied as it stands.
+    /// The current record is one physical line without carriage returns (but its CRLF terminator) in which every quote
+    /// opens, closes or escapes a quoted field: each field can be copied as it stands, a quoted one between quotes.
     /// </summary>
-    public bool IsPlain { get; private set; }
+    public bool IsSimple { get; private set; }
 
     /// <summary>A blank line: no bytes at all between two line breaks.</summary>
     public bool IsBlank => FieldCount == 1 && _fieldLength[0] == 0 && !_fieldQuoted[0];
@@ -73,6 +76,32 @@ internal sealed class CsvRecordReader
 
     public string RecordText() => Encoding.UTF8.GetString(Record);
 
+    /// <summary>
+    /// The current record is valid UTF-8. Checked a buffer at a time, up to its last line break, rather than record by
+    /// record: a record is about 200 bytes, and the check's set-up per call cost more than the check (an eighth of the
+    /// staging of the albums). Once a buffer fails, records are checked one by one, so the one at fault is found.
+    /// </summary>
+    public bool IsValidUtf8()
+    {
+        var end = _recordStart + _recordLength;
+        if (end <= _utf8ValidUntil) return true;
+        if (!_utf8RecordByRecord)
+        {
+            var from = Math.Max(_utf8ValidUntil, _recordStart);
+            var lastBreak = _buffer.AsSpan(from, _length - from).LastIndexOf((byte)'\n');
+            if (lastBreak >= 0 && from + lastBreak >= end)
+            {
+                if (Utf8.IsValid(_buffer.AsSpan(from, lastBreak + 1)))
+                {
+                    _utf8ValidUntil = from + lastBreak + 1;
+                    return true;
+                }
+                _utf8RecordByRecord = true;
+            }
+        }
+        return Utf8.IsValid(Record);
+    }
+
     /// <summary>Moves to the next record; false at the end of the stream.</summary>
     public bool Read()
     {
@@ -85,12 +114,12 @@ internal sealed class CsvRecordReader
         while (true)
         {
             if (_position >= _length && _endOfStream) return false;
-            var end = _splitPlainLines ? TryParsePlainRecord() : -1;
+            var end = _splitSimpleLines ? TryParseLine() : -1;
             if (end < 0) end = TryParseRecord();
             if (end >= 0)
             {
                 Line = _nextLine;
-                _nextLine += IsPlain ? 1 : 1 + Record.Count((byte)'\n');
+                _nextLine += IsSimple ? 1 : 1 + Record.Count((byte)'\n');
                 _position = end;
                 return true;
             }
@@ -101,50 +130,116 @@ internal sealed class CsvRecordReader
     }
 
     /// <summary>
-    /// The common case, parsed in fewer passes: a whole line in the buffer without quotes or carriage returns (but a
-    /// CRLF terminator) is split at its commas. Returns -1 for anything else, which <see cref="TryParseRecord"/> parses.
+    /// The common case, parsed in one pass: a whole line in the buffer without carriage returns (but a CRLF terminator),
+    /// whose quoted fields open and close on it. Its commas and quotes are found as bit masks of 32-byte blocks and
+    /// walked in order: fields are short (ids, numbers), so one IndexOf per field costs more, and about a third of the
+    /// Kaggle album rows hold a quoted field (a list of artists, a name with a comma). Returns -1 for anything else
+    /// (a carriage return, a quoted field that runs past the line, text after a closing quote), which
+    /// <see cref="TryParseRecord"/> parses.
     /// </summary>
-    private int TryParsePlainRecord()
+    private int TryParseLine()
     {
-        IsPlain = false;
+        IsSimple = false;
         var span = _buffer.AsSpan(_position, _length - _position);
         var newline = span.IndexOf((byte)'\n');
         if (newline < 0) return -1;
         var contentEnd = newline > 0 && span[newline - 1] == (byte)'\r' ? newline - 1 : newline;
         var content = span[..contentEnd];
-        if (content.IndexOfAny(QuoteOrCarriageReturn) >= 0) return -1;
         FieldCount = 0;
         BadQuoting = false;
         UnterminatedQuote = false;
-        // Fields are short (ids, numbers), so one IndexOf per field costs more than a bit mask of the commas in
-        // 32-byte blocks; the rest of the line (all of it where 256-bit vectors are not accelerated) goes by IndexOf.
-        var start = 0;
+        var line = new LineSplit(content);
+        var at = 0;
         if (Vector256.IsHardwareAccelerated)
         {
             ref var first = ref MemoryMarshal.GetReference(content);
             var commas = Vector256.Create((byte)',');
-            for (var block = 0; block + Vector256<byte>.Count <= content.Length; block += Vector256<byte>.Count)
+            var quotes = Vector256.Create((byte)'"');
+            var returns = Vector256.Create((byte)'\r');
+            for (; at + Vector256<byte>.Count <= content.Length; at += Vector256<byte>.Count)
             {
-                var mask = Vector256.Equals(Vector256.LoadUnsafe(ref first, (nuint)block), commas).ExtractMostSignificantBits();
+                var block = Vector256.LoadUnsafe(ref first, (nuint)at);
+                var mask = (Vector256.Equals(block, commas) | Vector256.Equals(block, quotes) | Vector256.Equals(block, returns)).ExtractMostSignificantBits();
                 while (mask != 0)
                 {
-                    var at = block + BitOperations.TrailingZeroCount(mask);
-                    AddField(start, at, false);
-                    start = at + 1;
+                    if (!line.Special(this, at + BitOperations.TrailingZeroCount(mask))) return -1;
                     mask &= mask - 1;
                 }
             }
         }
-        while (content[start..].IndexOf((byte)',') is var comma and >= 0)
+        for (; at < content.Length; at++)
         {
-            AddField(start, start + comma, false);
-            start += comma + 1;
+            var b = content[at];
+            if ((b == (byte)',' || b == (byte)'"' || b == (byte)'\r') && !line.Special(this, at)) return -1;
         }
-        AddField(start, contentEnd, false);
+        if (!line.End(this)) return -1;
         _recordStart = _position;
         _recordLength = contentEnd;
-        IsPlain = true;
+        IsSimple = true;
         return _position + newline + 1;
+    }
+
+    /// <summary>The state of <see cref="TryParseLine"/>: where the current field starts and whether it is quoted.</summary>
+    private ref struct LineSplit(ReadOnlySpan<byte> content)
+    {
+        private readonly ReadOnlySpan<byte> _content = content;
+        private int _fieldStart;
+        // Position of the current field's opening quote, or -1 outside a quoted field.
+        private int _open = content.Length > 0 && content[0] == (byte)'"' ? 0 : -1;
+        // Position of the second quote of an escaped pair, or of the comma after a closing quote: already decided.
+        private int _skip = -1;
+        private bool _closedAtEnd;
+
+        /// <summary>Handles a comma, quote or carriage return at <paramref name="at"/>; false when the line is not simple.</summary>
+        public bool Special(CsvRecordReader reader, int at)
+        {
+            var b = _content[at];
+            if (b == (byte)'\r') return false;
+            if (at == _skip)
+            {
+                if (b == (byte)',') NextField(at);
+                return true;
+            }
+            if (_open < 0)
+            {
+                // A quote inside an unquoted field is data (5'10"), but the field would need quoting when written.
+                if (b == (byte)'"') return false;
+                reader.AddField(_fieldStart, at, false);
+                NextField(at);
+                return true;
+            }
+            if (b == (byte)',' || at == _open) return true;
+            if (at + 1 < _content.Length && _content[at + 1] == (byte)'"')
+            {
+                _skip = at + 1;
+                return true;
+            }
+            reader.AddField(_open + 1, at, true);
+            _open = -1;
+            if (at + 1 == _content.Length)
+            {
+                _closedAtEnd = true;
+                return true;
+            }
+            // Text after a closing quote is flagged by the general parser.
+            if (_content[at + 1] != (byte)',') return false;
+            _skip = at + 1;
+            return true;
+        }
+
+        /// <summary>Adds the last field; false when a quoted field is still open at the end of the line.</summary>
+        public readonly bool End(CsvRecordReader reader)
+        {
+            if (_open >= 0) return false;
+            if (!_closedAtEnd) reader.AddField(_fieldStart, _content.Length, false);
+            return true;
+        }
+
+        private void NextField(int comma)
+        {
+            _fieldStart = comma + 1;
+            _open = _fieldStart < _content.Length && _content[_fieldStart] == (byte)'"' ? _fieldStart : -1;
+        }
     }
 
     /// <summary>Parses the record at the current position; returns the position after it, or -1 when more input is needed.</summary>
@@ -264,6 +359,7 @@ internal sealed class CsvRecordReader
         {
             Buffer.BlockCopy(_buffer, _position, _buffer, 0, _length - _position);
             _length -= _position;
+            _utf8ValidUntil = Math.Max(0, _utf8ValidUntil - _position);
             _position = 0;
         }
         else if (_length == _buffer.Length)

@@ -18,7 +18,7 @@ internal sealed class NormalizedWriter(Stream output)
 
     public int WriteRecord(byte[] ordinal, long line, long row, CsvRecordReader reader, int[] indexes)
     {
-        if (reader.IsPlain && TryWritePlainRecord(ordinal, line, row, reader, indexes, out var length)) return length;
+        if (reader.IsSimple && TryWriteSimpleRecord(ordinal, line, row, reader, indexes, out var length)) return length;
         var start = _out.Written;
         _out.Write(ordinal);
         _out.WriteByte((byte)',');
@@ -52,13 +52,14 @@ internal sealed class NormalizedWriter(Stream output)
     public void Flush() => _out.Flush();
 
     /// <summary>
-    /// A plain record (no quotes, no carriage returns) needs no quoting, so its fields are copied into the buffer in one
-    /// go, without a check and a bounds test per byte or per field. False when it does not fit the buffer at all.
+    /// A simple record (one line, no carriage returns, every quote a quoted field's own) needs no escaping: its fields are
+    /// copied into the buffer in one go, a quoted one between its quotes, without a check and a bounds test per byte or
+    /// per field. False when it does not fit the buffer at all.
     /// </summary>
-    private bool TryWritePlainRecord(byte[] ordinal, long line, long row, CsvRecordReader reader, int[] indexes, out int length)
+    private bool TryWriteSimpleRecord(byte[] ordinal, long line, long row, CsvRecordReader reader, int[] indexes, out int length)
     {
-        // Two numbers of at most 20 digits, the separators and the line break around the fields.
-        var size = ordinal.Length + 2 * 20 + indexes.Length + 3;
+        // Two numbers of at most 20 digits, the separators, the quotes and the line break around the fields.
+        var size = ordinal.Length + 2 * 20 + 3 * indexes.Length + 3;
         foreach (var index in indexes) size += reader.RawField(index).Length;
         var span = _out.GetSpan(size);
         if (span.Length < size)
@@ -78,8 +79,19 @@ internal sealed class NormalizedWriter(Stream output)
         {
             span[at++] = (byte)',';
             var field = reader.RawField(index);
-            field.CopyTo(span[at..]);
-            at += field.Length;
+            if (reader.IsQuoted(index))
+            {
+                // Its inner bytes keep their "" escapes, so they can be copied verbatim.
+                span[at++] = (byte)'"';
+                field.CopyTo(span[at..]);
+                at += field.Length;
+                span[at++] = (byte)'"';
+            }
+            else
+            {
+                field.CopyTo(span[at..]);
+                at += field.Length;
+            }
         }
         span[at++] = (byte)'\n';
         _out.Advance(at);

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
-using System.Text.Unicode;
 
 namespace SpotifyWorker.Pipeline.Transform.Csv;
 
@@ -68,7 +67,7 @@ public static class RawFileStager
         {
             while (reader.Read())
             {
-                if (!Utf8.IsValid(reader.Record)) return (RejectCode.InvalidUtf8, InvalidUtf8Detail(reader));
+                if (!reader.IsValidUtf8()) return (RejectCode.InvalidUtf8, InvalidUtf8Detail(reader));
                 if (reader.IsBlank) continue;
                 if (map is null)
                 {

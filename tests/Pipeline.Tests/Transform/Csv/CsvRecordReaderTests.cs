@@ -114,8 +114,8 @@ public sealed class CsvRecordReaderTests
         Prop.ForAll(texts.ToArbitrary(), c =>
         {
             var bytes = Encoding.UTF8.GetBytes(c.Text);
-            var fast = Parse(new TrickleStream(new MemoryStream(bytes), c.Chunk), splitPlainLines: true);
-            var general = Parse(new MemoryStream(bytes), splitPlainLines: false);
+            var fast = Parse(new TrickleStream(new MemoryStream(bytes), c.Chunk), splitSimpleLines: true);
+            var general = Parse(new MemoryStream(bytes), splitSimpleLines: false);
             Assert.Equal(general.Records, fast.Records);
             Assert.Equal(general.Normalized, fast.Normalized);
         }).Check(Config.QuickThrowOnFailure.WithMaxTest(500).WithQuietOnSuccess(true));
@@ -128,18 +128,79 @@ public sealed class CsvRecordReaderTests
         for (var i = 0; i < 40_000; i++) text.Append(i % 7 == 0 ? $"{i},\"quoted, {i}\",{i}\n" : $"{i},name {i} é,{i % 13}\r\n");
         var bytes = Encoding.UTF8.GetBytes(text.ToString());
 
-        var fast = Parse(new TrickleStream(new MemoryStream(bytes), 4093), splitPlainLines: true);
-        var general = Parse(new MemoryStream(bytes), splitPlainLines: false);
+        var fast = Parse(new TrickleStream(new MemoryStream(bytes), 4093), splitSimpleLines: true);
+        var general = Parse(new MemoryStream(bytes), splitSimpleLines: false);
 
         Assert.Equal(40_001, fast.Records.Count);
         Assert.Equal(general.Records, fast.Records);
         Assert.Equal(general.Normalized, fast.Normalized);
     }
 
-    /// <summary>Every record as text (line, flags, fields with their quoting, record bytes) and the normalized output of all its fields.</summary>
-    private static (List<string> Records, byte[] Normalized) Parse(Stream stream, bool splitPlainLines)
+    [Fact]
+    public void Read_QuotedFieldsOnOneLine_SplitAndNormalizeAsTheGeneralParser()
     {
-        var reader = new CsvRecordReader(stream, splitPlainLines);
+        // Lines made of whole fields, so that most take the one-line path with quoted fields (commas, escaped quotes and
+        // line breaks inside, empty ones), mixed with what sends a line to the general parser: text after a closing
+        // quote, a quote inside an unquoted field, a quoted field left open, a carriage return.
+        var field = Gen.Elements("a", "", "12", "é", "\"a,b\"", "\"\"", "\"x\"\"y\"", "\"\"\"\"", "\"['p', 'q']\"", "\"two\nlines\"",
+            "\"a\"b", "5'10\"", "\"open", "c\rd");
+        var lines =
+            from fields in Gen.NonEmptyListOf(field)
+            from end in Gen.Elements("\n", "\r\n")
+            select string.Join(',', fields) + end;
+        var texts =
+            from parts in Gen.NonEmptyListOf(lines)
+            from chunk in Gen.Choose(1, 64)
+            select (Text: string.Concat(parts), Chunk: chunk);
+        Prop.ForAll(texts.ToArbitrary(), c =>
+        {
+            var bytes = Encoding.UTF8.GetBytes(c.Text);
+            var fast = Parse(new TrickleStream(new MemoryStream(bytes), c.Chunk), splitSimpleLines: true);
+            var general = Parse(new MemoryStream(bytes), splitSimpleLines: false);
+            Assert.Equal(general.Records, fast.Records);
+            Assert.Equal(general.Normalized, fast.Normalized);
+        }).Check(Config.QuickThrowOnFailure.WithMaxTest(500).WithQuietOnSuccess(true));
+    }
+
+    [Fact]
+    public void IsValidUtf8_AnyBytes_SameAsCheckingEachRecord()
+    {
+        // Valid and invalid sequences (a lone Latin-1 byte, a truncated two-byte sequence, a stray continuation byte)
+        // around line breaks, including inside quoted fields that span lines.
+        var piece = Gen.Elements<byte[]>([(byte)'a'], [(byte)','], [(byte)'\n'], [(byte)'"'], [0xC3, 0xA9], [0xE9], [0xC3], [0x80], [(byte)'\r', (byte)'\n']);
+        var inputs =
+            from pieces in Gen.ListOf(piece)
+            from chunk in Gen.Choose(1, 40)
+            select (Bytes: pieces.SelectMany(p => p).ToArray(), Chunk: chunk);
+        Prop.ForAll(inputs.ToArbitrary(), c =>
+        {
+            var reader = new CsvRecordReader(new TrickleStream(new MemoryStream(c.Bytes), c.Chunk));
+            while (reader.Read()) Assert.Equal(System.Text.Unicode.Utf8.IsValid(reader.Record), reader.IsValidUtf8());
+        }).Check(Config.QuickThrowOnFailure.WithMaxTest(500).WithQuietOnSuccess(true));
+    }
+
+    [Fact]
+    public void IsValidUtf8_InvalidByteAfterBufferRefills_OnlyThatRecordIsInvalid()
+    {
+        // About 3 MB: the reader's buffer (1 MB) is refilled and compacted several times before the bad record.
+        var text = new StringBuilder("id,name\n");
+        for (var i = 0; i < 100_000; i++) text.Append(i % 5 == 0 ? $"{i},\"név, {i}\"\n" : $"{i},name {i}\n");
+        var bytes = Encoding.UTF8.GetBytes(text.ToString()).Concat("99,x"u8.ToArray()).Append((byte)0xE9).Concat("\n1,y\n"u8.ToArray()).ToArray();
+
+        var reader = new CsvRecordReader(new TrickleStream(new MemoryStream(bytes), 70_000));
+        var invalid = new List<long>();
+        while (reader.Read())
+        {
+            if (!reader.IsValidUtf8()) invalid.Add(reader.Line);
+        }
+
+        Assert.Equal([100_002L], invalid);
+    }
+
+    /// <summary>Every record as text (line, flags, fields with their quoting, record bytes) and the normalized output of all its fields.</summary>
+    private static (List<string> Records, byte[] Normalized) Parse(Stream stream, bool splitSimpleLines)
+    {
+        var reader = new CsvRecordReader(stream, splitSimpleLines);
         var output = new MemoryStream();
         var writer = new NormalizedWriter(output);
         var records = new List<string>();
