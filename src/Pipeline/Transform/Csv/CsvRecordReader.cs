@@ -198,7 +198,7 @@ internal sealed class CsvRecordReader
         private bool _closedAtEnd;
 
         /// <summary>Handles a comma, quote or carriage return at <paramref name="at"/>; false when the line is not simple.</summary>
-            public bool Special(CsvRecordReader reader, int at)
+        public bool Special(CsvRecordReader reader, int at)
         {
             var b = _content[at];
             if (b == (byte)'\r') return false;

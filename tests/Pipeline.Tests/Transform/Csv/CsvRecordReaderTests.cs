@@ -111,14 +111,7 @@ public sealed class CsvRecordReaderTests
             from parts in alphabet.ArrayOf()
             from chunk in Gen.Choose(1, 40)
             select (Text: string.Concat(parts), Chunk: chunk);
-        Prop.ForAll(texts.ToArbitrary(), c =>
-        {
-            var bytes = Encoding.UTF8.GetBytes(c.Text);
-            var fast = Parse(new TrickleStream(new MemoryStream(bytes), c.Chunk), splitSimpleLines: true);
-            var general = Parse(new MemoryStream(bytes), splitSimpleLines: false);
-            Assert.Equal(general.Records, fast.Records);
-            Assert.Equal(general.Normalized, fast.Normalized);
-        }).Check(Config.QuickThrowOnFailure.WithMaxTest(500).WithQuietOnSuccess(true));
+        AssertOneLinePathAsGeneralParser(texts);
     }
 
     [Fact]
@@ -152,6 +145,11 @@ public sealed class CsvRecordReaderTests
             from parts in Gen.NonEmptyListOf(lines)
             from chunk in Gen.Choose(1, 64)
             select (Text: string.Concat(parts), Chunk: chunk);
+        AssertOneLinePathAsGeneralParser(texts);
+    }
+
+    /// <summary>Each text, read in chunks of its size with the one-line path on, gives the records and normalized output of the general parser.</summary>
+    private static void AssertOneLinePathAsGeneralParser(Gen<(string Text, int Chunk)> texts) =>
         Prop.ForAll(texts.ToArbitrary(), c =>
         {
             var bytes = Encoding.UTF8.GetBytes(c.Text);
@@ -160,7 +158,6 @@ public sealed class CsvRecordReaderTests
             Assert.Equal(general.Records, fast.Records);
             Assert.Equal(general.Normalized, fast.Normalized);
         }).Check(Config.QuickThrowOnFailure.WithMaxTest(500).WithQuietOnSuccess(true));
-    }
 
     [Fact]
     public void IsValidUtf8_AnyBytes_SameAsCheckingEachRecord()
