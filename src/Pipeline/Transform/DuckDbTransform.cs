@@ -368,6 +368,14 @@ public sealed partial class DuckDbTransform(
         /// album rows are the side that streams through it (in silver order, which keeps an album's tracks together)
         /// and the narrow tracks the side its hash table holds. DuckDB's own order built the table on the album rows,
         /// which spilled and scattered an album's tracks over the output: gold files came out about 7% larger.
+        /// On a first load the table is also sorted by release year, artist and album. The partitioned COPY then meets
+        /// the years one after another: fed rows of every year at once, it keeps a buffer and an open row group per year
+        /// (74 at scale 10) within the memory limit, and flushes them small and often. Within a year an album's rows and
+        /// an artist's albums lie together, so their repeated columns compress: the join's own order had scattered
+        /// them at scale 10. Scratch, the same silver at scale 10: the sort added about 2 s to the table's creation and
+        /// took about 5 s off the COPY (gold step 9.7-10.5 s against 13.3-15.4 s), and gold came out 0.70x the size
+        /// (154 MB against 220 MB); at scale 1 the step took 0.2 s less, at 0.99x the size. The sort is the embedded
+        /// engine's own: Spark sorts a partitioned write by its partition column itself.
         /// A batch with gold committed joins a few affected rows, where DuckDB's own order is the better one, and
         /// materializes gold_delta too, since the rewrite reads it once per run of partitions.
         /// </summary>
@@ -375,7 +383,8 @@ public sealed partial class DuckDbTransform(
         {
             // The session is the batch's own: a failed CREATE ends it, so the setting needs no reset on that path.
             if (firstLoad) await db.ExecuteAsync("SET disabled_optimizers = 'join_order'", cancellationToken).ConfigureAwait(false);
-            await db.ExecuteAsync($"CREATE TEMP TABLE gold_album_tracks AS {albumTracksSql}", cancellationToken).ConfigureAwait(false);
+            var albumTracks = firstLoad ? $"SELECT * FROM (\n{albumTracksSql}\n) ORDER BY year(release_date), artist_id, album_id" : albumTracksSql;
+            await db.ExecuteAsync($"CREATE TEMP TABLE gold_album_tracks AS {albumTracks}", cancellationToken).ConfigureAwait(false);
             if (firstLoad) await db.ExecuteAsync("RESET disabled_optimizers", cancellationToken).ConfigureAwait(false);
             await db.ExecuteAsync($"CREATE TEMP {(firstLoad ? "VIEW" : "TABLE")} gold_delta AS {goldDeltaSql}", cancellationToken).ConfigureAwait(false);
         }
