@@ -50,6 +50,24 @@ public sealed class DuckDbOptions
     [Range(2_048, 1_000_000)]
     public int GoldRowGroupRows { get; set; } = 40_960;
 
+    /// <summary>
+    /// <see cref="MemoryLimit"/> in bytes, read as DuckDB reads it: KB, MB, GB and TB are powers of 1000, KiB, MiB, GiB
+    /// and TiB powers of 1024.
+    /// </summary>
+    public long MemoryLimitBytes
+    {
+        get
+        {
+            var text = MemoryLimit.Trim();
+            var unitStart = text.IndexOfAny([.. "BKMGT"]);
+            var number = double.Parse(text[..unitStart], System.Globalization.CultureInfo.InvariantCulture);
+            var unit = text[unitStart..];
+            var power = "BKMGT".IndexOf(unit[0], StringComparison.Ordinal);
+            var scale = Math.Pow(unit.Contains('i', StringComparison.Ordinal) ? 1024 : 1000, power);
+            return (long)(number * scale);
+        }
+    }
+
     /// <summary><see cref="Threads"/> with 0 resolved to the number of cores.</summary>
     public int ThreadCount => Threads > 0 ? Threads : Environment.ProcessorCount;
 }

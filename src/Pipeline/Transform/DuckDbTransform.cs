@@ -382,12 +382,22 @@ public sealed partial class DuckDbTransform(
         private async Task DefineGoldDeltaAsync(string albumTracksSql, string goldDeltaSql, bool firstLoad, CancellationToken cancellationToken)
         {
             // The session is the batch's own: a failed CREATE ends it, so the setting needs no reset on that path.
-            if (firstLoad) await db.ExecuteAsync("SET disabled_optimizers = 'join_order'", cancellationToken).ConfigureAwait(false);
+            if (firstLoad)
+            {
+                // The sort holds memory outside the buffer pool too. Built within the full limit, the table took the
+                // worker's peak at scale 10 to 621-801 MiB over seven runs (two above 780); within 85% of it, 593-609 MiB
+                // over three, for about 0.3 s more (75%: 586-623 MiB, about 0.6 s more).
+                var sortLimit = settings.MemoryLimitBytes * SortMemoryShare / 100;
+                await db.ExecuteAsync($"SET disabled_optimizers = 'join_order'; SET memory_limit = '{sortLimit.ToString(CultureInfo.InvariantCulture)}B'", cancellationToken).ConfigureAwait(false);
+            }
             var albumTracks = firstLoad ? $"SELECT * FROM (\n{albumTracksSql}\n) ORDER BY year(release_date), artist_id, album_id" : albumTracksSql;
             await db.ExecuteAsync($"CREATE TEMP TABLE gold_album_tracks AS {albumTracks}", cancellationToken).ConfigureAwait(false);
-            if (firstLoad) await db.ExecuteAsync("RESET disabled_optimizers", cancellationToken).ConfigureAwait(false);
+            if (firstLoad) await db.ExecuteAsync($"RESET disabled_optimizers; SET memory_limit = {DuckDbSession.Literal(settings.MemoryLimit)}", cancellationToken).ConfigureAwait(false);
             await db.ExecuteAsync($"CREATE TEMP {(firstLoad ? "VIEW" : "TABLE")} gold_delta AS {goldDeltaSql}", cancellationToken).ConfigureAwait(false);
         }
+
+        /// <summary>Percent of the memory limit the first load's sorted table is built within.</summary>
+        private const int SortMemoryShare = 85;
 
         /// <summary>Registers current_&lt;entity&gt;, the current rows that gold_delta joins (Sql/README.md, "Order of a batch").</summary>
         private Task DefineCurrentAsync(Entity entity, string sql, CancellationToken cancellationToken) =>
