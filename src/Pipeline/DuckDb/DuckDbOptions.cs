@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using System.Globalization;
 
 namespace SpotifyWorker.Pipeline.DuckDb;
 
@@ -60,7 +61,7 @@ public sealed class DuckDbOptions
         {
             var text = MemoryLimit.Trim();
             var unitStart = text.IndexOfAny([.. "BKMGT"]);
-            var number = double.Parse(text[..unitStart], System.Globalization.CultureInfo.InvariantCulture);
+            var number = double.Parse(text[..unitStart], CultureInfo.InvariantCulture);
             var unit = text[unitStart..];
             var power = "BKMGT".IndexOf(unit[0], StringComparison.Ordinal);
             var scale = Math.Pow(unit.Contains('i', StringComparison.Ordinal) ? 1024 : 1000, power);

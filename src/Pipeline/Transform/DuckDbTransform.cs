@@ -381,19 +381,21 @@ public sealed partial class DuckDbTransform(
         /// </summary>
         private async Task DefineGoldDeltaAsync(string albumTracksSql, string goldDeltaSql, bool firstLoad, CancellationToken cancellationToken)
         {
-            // The session is the batch's own: a failed CREATE ends it, so the setting needs no reset on that path.
-            if (firstLoad)
+            if (!firstLoad)
             {
-                // The sort holds memory outside the buffer pool too. Built within the full limit, the table took the
-                // worker's peak at scale 10 to 621-801 MiB over seven runs (two above 780); within 85% of it, 593-609 MiB
-                // over three, for about 0.3 s more (75%: 586-623 MiB, about 0.6 s more).
-                var sortLimit = settings.MemoryLimitBytes * SortMemoryShare / 100;
-                await db.ExecuteAsync($"SET disabled_optimizers = 'join_order'; SET memory_limit = '{sortLimit.ToString(CultureInfo.InvariantCulture)}B'", cancellationToken).ConfigureAwait(false);
+                await db.ExecuteAsync($"CREATE TEMP TABLE gold_album_tracks AS {albumTracksSql}", cancellationToken).ConfigureAwait(false);
+                await db.ExecuteAsync($"CREATE TEMP TABLE gold_delta AS {goldDeltaSql}", cancellationToken).ConfigureAwait(false);
+                return;
             }
-            var albumTracks = firstLoad ? $"SELECT * FROM (\n{albumTracksSql}\n) ORDER BY year(release_date), artist_id, album_id" : albumTracksSql;
-            await db.ExecuteAsync($"CREATE TEMP TABLE gold_album_tracks AS {albumTracks}", cancellationToken).ConfigureAwait(false);
-            if (firstLoad) await db.ExecuteAsync($"RESET disabled_optimizers; SET memory_limit = {DuckDbSession.Literal(settings.MemoryLimit)}", cancellationToken).ConfigureAwait(false);
-            await db.ExecuteAsync($"CREATE TEMP {(firstLoad ? "VIEW" : "TABLE")} gold_delta AS {goldDeltaSql}", cancellationToken).ConfigureAwait(false);
+            // The sort holds memory outside the buffer pool too. Built within the full limit, the table took the worker's
+            // peak at scale 10 to 621-801 MiB over seven runs (two above 780); within 85% of it, 593-609 MiB over three,
+            // for about 0.3 s more (75%: 586-623 MiB, about 0.6 s more). The session is the batch's own: a failed CREATE
+            // ends it, so the settings need no reset on that path.
+            var sortLimit = settings.MemoryLimitBytes * SortMemoryShare / 100;
+            await db.ExecuteAsync($"SET disabled_optimizers = 'join_order'; SET memory_limit = '{sortLimit.ToString(CultureInfo.InvariantCulture)}B'", cancellationToken).ConfigureAwait(false);
+            await db.ExecuteAsync($"CREATE TEMP TABLE gold_album_tracks AS SELECT * FROM (\n{albumTracksSql}\n) ORDER BY year(release_date), artist_id, album_id", cancellationToken).ConfigureAwait(false);
+            await db.ExecuteAsync($"RESET disabled_optimizers; SET memory_limit = {DuckDbSession.Literal(settings.MemoryLimit)}", cancellationToken).ConfigureAwait(false);
+            await db.ExecuteAsync($"CREATE TEMP VIEW gold_delta AS {goldDeltaSql}", cancellationToken).ConfigureAwait(false);
         }
 
         /// <summary>Percent of the memory limit the first load's sorted table is built within.</summary>
