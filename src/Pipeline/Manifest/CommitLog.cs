@@ -134,10 +134,10 @@ public sealed partial class CommitLog(IObjectStore store, IOptions<ManifestOptio
     /// The lake format at the checkpoint, so that <see cref="LakeFormat.ReadAsync"/> need not parse the checkpoint
     /// itself before every run; absent in pointers of format 1 lakes.
     /// </param>
-    private sealed record CheckpointPointer(long Seq, int? Format);
+    internal sealed record CheckpointPointer(long Seq, int? Format);
 
     /// <param name="Replay">Pending replay groups (absent in checkpoints written before compaction existed).</param>
-    private sealed record Checkpoint(
+    internal sealed record Checkpoint(
         long Seq, DateTimeOffset? LastCommitAt, IReadOnlyList<RawFileRecord> Files, IReadOnlyList<DataFile> LiveFiles, IReadOnlyList<IReadOnlyList<FileVersion>>? Replay = null)
     {
         /// <summary>The lake format at this checkpoint; absent in checkpoints of format 1 lakes.</summary>

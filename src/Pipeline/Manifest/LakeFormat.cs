@@ -82,5 +82,5 @@ public static class LakeFormat
     }
 
     /// <summary>The two fields that a checkpoint pointer, a checkpoint and a log entry share, all else skipped.</summary>
-    private sealed record Versioned(long Seq, int? Format);
+    internal sealed record Versioned(long Seq, int? Format);
 }

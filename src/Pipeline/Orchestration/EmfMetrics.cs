@@ -1,5 +1,6 @@
 using System.Text.Json;
 using SpotifyWorker.Pipeline.Costs;
+using SpotifyWorker.Pipeline.Storage;
 
 namespace SpotifyWorker.Pipeline.Orchestration;
 
@@ -68,7 +69,7 @@ public sealed class EmfMetrics(TextWriter output, TimeProvider time)
             // A metric without a value (no raw file committed yet: no freshness) is left out rather than sent as 0.
             if (value(summary, now) is { } v) values[name] = v;
         }
-        return JsonSerializer.Serialize(values);
+        return JsonSerializer.Serialize(values, StoreJson.Plain);
     }
 
     public void Emit(RunSummary summary)

@@ -283,7 +283,7 @@ public sealed partial class PipelineRunner(
     private static void Add(Dictionary<string, double> steps, string step, double seconds) =>
         steps[step] = steps.GetValueOrDefault(step) + seconds;
 
-    private sealed record RefreshMarker(long Seq, DateTimeOffset RefreshedAt);
+    internal sealed record RefreshMarker(long Seq, DateTimeOffset RefreshedAt);
 
     /// <summary>Each ignored object with its reason, the first few only: the warning repeats every run, <c>plan</c> lists all.</summary>
     private static string ListNotInputs(IReadOnlyList<NotInput> ignored)

@@ -36,7 +36,7 @@ internal sealed class LocalETagCache(string path)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
             var temp = path + "." + Guid.NewGuid().ToString("N") + ".tmp";
-            File.WriteAllBytes(temp, JsonSerializer.SerializeToUtf8Bytes(_entries.Value));
+            File.WriteAllBytes(temp, JsonSerializer.SerializeToUtf8Bytes(_entries.Value, StoreJson.Plain));
             File.Move(temp, path, overwrite: true);
         }
         catch (IOException)
@@ -55,7 +55,7 @@ internal sealed class LocalETagCache(string path)
         {
             if (File.Exists(path))
             {
-                return JsonSerializer.Deserialize<ConcurrentDictionary<string, Entry>>(File.ReadAllBytes(path)) ?? new();
+                return JsonSerializer.Deserialize<ConcurrentDictionary<string, Entry>>(File.ReadAllBytes(path), StoreJson.Plain) ?? new();
             }
         }
         catch (Exception e) when (e is IOException or JsonException or UnauthorizedAccessException)
