@@ -240,20 +240,39 @@ public sealed partial class PipelineRunner(
     {
         progress.Phase("refreshing catalog and views");
         await faults.AtAsync(FaultPoint.BeforeCatalogRefresh, cancellationToken).ConfigureAwait(false);
-        var refresh = await TimedAsync(steps, "catalog", () => catalog.RefreshAsync(state, cancellationToken)).ConfigureAwait(false);
-        foreach (var change in refresh.Changes)
+        // Views that read the committed files' list (DuckDB's) are built beside the catalog's refresh, each on a core of
+        // its own (started on the pool: opening its DuckDB session is synchronous); views that read the catalog's tables
+        // (Athena's) wait for it. Its time goes to a dictionary of its own while both run, and both are awaited whatever
+        // fails first.
+        var catalogSteps = new Dictionary<string, double>();
+        var catalogRun = Task.Run(() => TimedAsync(catalogSteps, "catalog", () => catalog.RefreshAsync(state, cancellationToken)), cancellationToken);
+        if (query.ViewsReadCatalog) await catalogRun.ConfigureAwait(false);
+        var viewsRun = RefreshViewsAsync(state, steps, cancellationToken);
+        try
+        {
+            await Task.WhenAll(catalogRun, viewsRun).ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (var (step, seconds) in catalogSteps) Add(steps, step, seconds);
+        }
+        foreach (var change in (await catalogRun.ConfigureAwait(false)).Changes)
         {
             LogSchemaChanged(change.Table, change.Version, string.Join(", ", change.Added), string.Join(", ", change.Changed), string.Join(", ", change.Removed));
         }
+        // Athena bills by bytes scanned; the summary carries it beside the step times (a count, not seconds).
+        if (query is IDataScanMeter meter) steps["views.scanned_bytes"] = meter.TakeBytesScanned();
+        await stores.Lake.PutJsonAsync(RefreshMarkerKey, new RefreshMarker(state.Seq, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task RefreshViewsAsync(ManifestState state, Dictionary<string, double> steps, CancellationToken cancellationToken)
+    {
         await faults.AtAsync(FaultPoint.BeforeViewRefresh, cancellationToken).ConfigureAwait(false);
         await TimedAsync(steps, "views", async () =>
         {
             await query.RefreshViewsAsync(state, cancellationToken).ConfigureAwait(false);
             return true;
         }).ConfigureAwait(false);
-        // Athena bills by bytes scanned; the summary carries it beside the step times (a count, not seconds).
-        if (query is IDataScanMeter meter) steps["views.scanned_bytes"] = meter.TakeBytesScanned();
-        await stores.Lake.PutJsonAsync(RefreshMarkerKey, new RefreshMarker(state.Seq, time.GetUtcNow()), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>A run that crashed after its commit but before the refresh leaves the marker behind the log.</summary>

@@ -37,6 +37,9 @@ public sealed partial class DuckDbQueryEngine : IQueryEngine
         _analytics = analytics;
     }
 
+    /// <summary>The views read the committed files' list, not the catalog.</summary>
+    public bool ViewsReadCatalog => false;
+
     /// <summary>Runs one statement against the state the commit log holds now.</summary>
     public async Task<QueryResult> QueryAsync(string sql, CancellationToken cancellationToken)
     {

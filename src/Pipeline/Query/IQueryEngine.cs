@@ -9,6 +9,12 @@ namespace SpotifyWorker.Pipeline.Query;
 /// </summary>
 public interface IQueryEngine
 {
+    /// <summary>
+    /// Whether the views read the tables that the catalog's refresh writes: Athena's read the Glue tables the crawler
+    /// updates, so they are refreshed after it; DuckDB's read the committed files' list, so they are refreshed beside it.
+    /// </summary>
+    bool ViewsReadCatalog { get; }
+
     /// <summary>Re-creates every view (CREATE OR REPLACE VIEW) against the committed state.</summary>
     Task RefreshViewsAsync(ManifestState state, CancellationToken cancellationToken);
 

@@ -20,8 +20,10 @@ internal static class ViewSet
     ];
 
     /// <summary>
-    /// Creates the views in order and reads zero rows of each: DuckDB binds a view when it is created, but a
-    /// file that is not valid Parquet only fails when read, and either way the error must name the view.
+    /// Creates the views in order and reads zero rows of each lake table's: DuckDB binds a view when it is created, but
+    /// a file that is not valid Parquet only fails when read, and either way the error must name the view. The other
+    /// views read the lake tables' views, whose files are read by then, so binding them is their whole check: reading
+    /// them as well bound each once more over every gold file's footer (about 30 ms of the refresh at scale 1).
     /// </summary>
     public static async Task CreateAsync(DuckDbSession session, IReadOnlyList<ViewDefinition> views, CancellationToken cancellationToken)
     {
@@ -34,7 +36,10 @@ internal static class ViewSet
             try
             {
                 await session.ExecuteAsync(view.Sql, cancellationToken).ConfigureAwait(false);
-                await session.ExecuteAsync($"SELECT * FROM {view.Name} LIMIT 0", cancellationToken).ConfigureAwait(false);
+                if (LakeTable.All.Any(t => t.Name == view.Name))
+                {
+                    await session.ExecuteAsync($"SELECT * FROM {view.Name} LIMIT 0", cancellationToken).ConfigureAwait(false);
+                }
             }
             catch (DuckDBException e) when (!cancellationToken.IsCancellationRequested)
             {

@@ -142,6 +142,8 @@ public sealed class TestLake : IDisposable
 
     private sealed class NoViews : IQueryEngine
     {
+        public bool ViewsReadCatalog => false;
+
         public Task RefreshViewsAsync(ManifestState state, CancellationToken cancellationToken) => Task.CompletedTask;
 
         public Task<QueryResult> QueryAsync(string sql, CancellationToken cancellationToken) => throw new NotSupportedException();

@@ -28,6 +28,9 @@ public sealed partial class AthenaQueryEngine(
     /// <summary>Athena results page size (its maximum).</summary>
     internal int PageSize { get; init; } = 1000;
 
+    /// <summary>The views read the Glue tables that the crawler updates.</summary>
+    public bool ViewsReadCatalog => true;
+
     public async Task RefreshViewsAsync(ManifestState state, CancellationToken cancellationToken)
     {
         long scanned = 0;
