@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using DuckDB.NET.Data;
+using DuckDB.NET.Native;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using SpotifyWorker.Pipeline.Catalog;
@@ -36,7 +38,7 @@ public sealed partial class DuckDbTransform(
         try
         {
             using var db = DuckDbSession.Open(options.Value, Path.Combine(workDir, "spill"));
-            var batch = new BatchRun(db, work, staging, _lake, stores, faults, progress, options.Value);
+            var batch = new BatchRun(db, work, staging, _lake, stores, faults, progress, options.Value, logger);
             BatchOutput output;
             try
             {
@@ -174,7 +176,8 @@ public sealed partial class DuckDbTransform(
         LakeStores stores,
         IFaultInjector faults,
         IRunProgress progress,
-        DuckDbOptions settings)
+        DuckDbOptions settings,
+        ILogger logger)
     {
         private readonly List<DataFile> _added = [];
         private readonly Dictionary<BatchFile, long> _sqlRejects = [];
@@ -321,16 +324,18 @@ public sealed partial class DuckDbTransform(
                 await DefineCurrentAsync(Entity.Tracks, SqlScripts.Transform("delta_tracks"), cancellationToken).ConfigureAwait(false);
                 await DefineCurrentAsync(Entity.Artists, SqlScripts.Transform("compact_" + Entity.Artists.Name()), cancellationToken).ConfigureAwait(false);
             }
-            await DefineGoldDeltaAsync(SqlScripts.Transform("gold_album_tracks"), SqlScripts.Transform("gold_delta"), firstLoad: committed.Count == 0, cancellationToken).ConfigureAwait(false);
+            var albumTracksSql = SqlScripts.Transform("gold_album_tracks");
+            var goldDeltaSql = SqlScripts.Transform("gold_delta");
             if (committed.Count == 0)
             {
                 // gold_rewrite over an empty gold_current is the delta itself, so the delta is written as it is, and the
                 // partitions it touched are the ones the COPY wrote.
-                var rows = await CopyPartitionedAsync("SELECT * FROM gold_delta", staging, cancellationToken).ConfigureAwait(false);
-                var written = await PublishGoldAsync(staging, rows, cancellationToken).ConfigureAwait(false);
+                var (rows, folder) = await CopyFirstLoadAsync(albumTracksSql, goldDeltaSql, staging, cancellationToken).ConfigureAwait(false);
+                var written = await PublishGoldAsync(folder, rows, cancellationToken).ConfigureAwait(false);
                 return (rows, [.. written.Select(f => f.ReleaseYear!.Value).Distinct().Order()], []);
             }
 
+            await DefineGoldDeltaAsync(albumTracksSql, goldDeltaSql, cancellationToken).ConfigureAwait(false);
             await db.ExecuteAsync($"CREATE TEMP TABLE affected_partitions AS {SqlScripts.Transform("gold_affected_partitions")}", cancellationToken).ConfigureAwait(false);
             var partitions = (await db.QueryAsync("SELECT release_year FROM affected_partitions ORDER BY 1", cancellationToken).ConfigureAwait(false))
                 .Rows.Select(r => Convert.ToInt32(r[0], CultureInfo.InvariantCulture)).ToList();
@@ -358,34 +363,57 @@ public sealed partial class DuckDbTransform(
         }
 
         /// <summary>
-        /// Materializes gold_album_tracks (the albums joined with their tracks) and defines gold_delta over it. The
-        /// tracks' join is the one whose hash table is large (a row per track), so it runs before the partitioned COPY:
-        /// a COPY straight from that join holds its hash table and every partition's open writer at once, and ran out
-        /// of memory at the default limit. The artists' join (a row per artist, a tenth of that) is left to the COPY on
-        /// a first load, so the five artist columns are never spilled: at scale 10 the first load's gold step took
-        /// about 0.95x the time, with the same rows.
-        /// On a first load the albums and tracks join in the order gold_album_tracks.sql writes them, so that the wide
-        /// album rows are the side that streams through it (in silver order, which keeps an album's tracks together)
-        /// and the narrow tracks the side its hash table holds. DuckDB's own order built the table on the album rows,
-        /// which spilled and scattered an album's tracks over the output: gold files came out about 7% larger.
-        /// On a first load the table is also sorted by release year, artist and album. The partitioned COPY then meets
-        /// the years one after another: fed rows of every year at once, it keeps a buffer and an open row group per year
-        /// (74 at scale 10) within the memory limit, and flushes them small and often. Within a year an album's rows and
-        /// an artist's albums lie together, so their repeated columns compress: the join's own order had scattered
-        /// them at scale 10. Scratch, the same silver at scale 10: the sort added about 2 s to the table's creation and
-        /// took about 5 s off the COPY (gold step 9.7-10.5 s against 13.3-15.4 s), and gold came out 0.70x the size
-        /// (154 MB against 220 MB); at scale 1 the step took 0.2 s less, at 0.99x the size. The sort is the embedded
-        /// engine's own: Spark sorts a partitioned write by its partition column itself.
-        /// A batch with gold committed joins a few affected rows, where DuckDB's own order is the better one, and
-        /// materializes gold_delta too, since the rewrite reads it once per run of partitions.
+        /// Materializes gold_album_tracks (the albums joined with their tracks) and gold_delta for a batch with gold
+        /// committed: it joins a few affected rows, in DuckDB's own order, and the rewrite reads gold_delta once per run
+        /// of partitions.
         /// </summary>
-        private async Task DefineGoldDeltaAsync(string albumTracksSql, string goldDeltaSql, bool firstLoad, CancellationToken cancellationToken)
+        private async Task DefineGoldDeltaAsync(string albumTracksSql, string goldDeltaSql, CancellationToken cancellationToken)
         {
-            if (!firstLoad)
+            await db.ExecuteAsync($"CREATE TEMP TABLE gold_album_tracks AS {albumTracksSql}", cancellationToken).ConfigureAwait(false);
+            await db.ExecuteAsync($"CREATE TEMP TABLE gold_delta AS {goldDeltaSql}", cancellationToken).ConfigureAwait(false);
+        }
+
+        /// <summary>
+        /// Writes a first load's gold (every key's current row, joined) into the staging folder; returns the rows written.
+        /// The tracks' join is the one whose hash table is large (a row per track), and the artists' join (a tenth of
+        /// that) is left to the COPY, so the five artist columns are never spilled: at scale 10 the gold step took
+        /// about 0.95x the time, with the same rows.
+        /// The albums and tracks join in the order gold_album_tracks.sql writes them, so that the wide album rows are the
+        /// side that streams through it (in silver order, which keeps an album's tracks together) and the narrow tracks
+        /// the side its hash table holds. DuckDB's own order built the table on the album rows, which spilled and
+        /// scattered an album's tracks over the output: gold files came out about 7% larger.
+        /// The joined rows are sorted by release year, artist and album. The partitioned COPY then meets the years one
+        /// after another: fed rows of every year at once, it keeps a buffer and an open row group per year (74 at scale
+        /// 10) within the memory limit, and flushes them small and often. Within a year an album's rows and an artist's
+        /// albums lie together, so their repeated columns compress: the join's own order had scattered them at scale 10.
+        /// Scratch, the same silver at scale 10: the sort added about 2 s to the table's creation and took about 5 s off
+        /// the COPY (gold step 9.7-10.5 s against 13.3-15.4 s), and gold came out 0.70x the size (154 MB against 220 MB);
+        /// at scale 1 the step took 0.2 s less, at 0.99x the size. The sort is the embedded engine's own: Spark sorts a
+        /// partitioned write by its partition column itself.
+        /// A load within <see cref="DuckDbOptions.FirstLoadInlineSortRows"/> sorts inside the COPY; a larger one sorts
+        /// into a temporary table first, and so does one whose COPY ran out of memory. Returns the rows written and the
+        /// folder they were written to.
+        /// </summary>
+        private async Task<(long Rows, string Folder)> CopyFirstLoadAsync(string albumTracksSql, string goldDeltaSql, string staging, CancellationToken cancellationToken)
+        {
+            var albumTracks = $"SELECT * FROM (\n{albumTracksSql}\n) ORDER BY year(release_date), artist_id, album_id";
+            var albumRows = _added.Where(f => f.Table == Tables.Silver(Entity.Albums)).Sum(f => f.Rows);
+            if (albumRows <= settings.FirstLoadInlineSortRowLimit)
             {
-                await db.ExecuteAsync($"CREATE TEMP TABLE gold_album_tracks AS {albumTracksSql}", cancellationToken).ConfigureAwait(false);
-                await db.ExecuteAsync($"CREATE TEMP TABLE gold_delta AS {goldDeltaSql}", cancellationToken).ConfigureAwait(false);
-                return;
+                await db.ExecuteAsync($"SET disabled_optimizers = 'join_order'; CREATE TEMP VIEW gold_album_tracks AS {albumTracks}; CREATE TEMP VIEW gold_delta AS {goldDeltaSql}", cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    var rows = await CopyPartitionedAsync("SELECT * FROM gold_delta", staging, cancellationToken).ConfigureAwait(false);
+                    await db.ExecuteAsync("RESET disabled_optimizers", cancellationToken).ConfigureAwait(false);
+                    return (rows, staging);
+                }
+                catch (DuckDBException e) when (e.ErrorType == DuckDBErrorType.OutOfMemory)
+                {
+                    // Whatever it wrote stays in its folder, which is removed with the batch's work folder.
+                    LogInlineSortOutOfMemory(work.Seq, albumRows, settings.MemoryLimit);
+                    await db.ExecuteAsync("DROP VIEW gold_delta; DROP VIEW gold_album_tracks", cancellationToken).ConfigureAwait(false);
+                    staging += "-table";
+                }
             }
             // The sort holds memory outside the buffer pool too. Built within the full limit, the table took the worker's
             // peak at scale 10 to 621-801 MiB over seven runs (two above 780); within 85% of it, 593-609 MiB over three,
@@ -393,9 +421,10 @@ public sealed partial class DuckDbTransform(
             // ends it, so the settings need no reset on that path.
             var sortLimit = settings.MemoryLimitBytes * SortMemoryShare / 100;
             await db.ExecuteAsync($"SET disabled_optimizers = 'join_order'; SET memory_limit = '{sortLimit.ToString(CultureInfo.InvariantCulture)}B'", cancellationToken).ConfigureAwait(false);
-            await db.ExecuteAsync($"CREATE TEMP TABLE gold_album_tracks AS SELECT * FROM (\n{albumTracksSql}\n) ORDER BY year(release_date), artist_id, album_id", cancellationToken).ConfigureAwait(false);
+            await db.ExecuteAsync($"CREATE TEMP TABLE gold_album_tracks AS {albumTracks}", cancellationToken).ConfigureAwait(false);
             await db.ExecuteAsync($"RESET disabled_optimizers; SET memory_limit = {DuckDbSession.Literal(settings.MemoryLimit)}", cancellationToken).ConfigureAwait(false);
             await db.ExecuteAsync($"CREATE TEMP VIEW gold_delta AS {goldDeltaSql}", cancellationToken).ConfigureAwait(false);
+            return (await CopyPartitionedAsync("SELECT * FROM gold_delta", staging, cancellationToken).ConfigureAwait(false), staging);
         }
 
         /// <summary>Percent of the memory limit the first load's sorted table is built within.</summary>
@@ -498,6 +527,9 @@ public sealed partial class DuckDbTransform(
 
         [GeneratedRegex(@"release_year=(-?[0-9]+)")]
         private static partial Regex PartitionPattern();
+
+        [LoggerMessage(Level = LogLevel.Warning, Message = "Batch {Seq}: the gold COPY sorting {AlbumRows} album rows ran out of memory within {MemoryLimit}; sorting them into a temporary table first")]
+        private partial void LogInlineSortOutOfMemory(long seq, long albumRows, string memoryLimit);
     }
 
     private sealed record QuarantineRow(Entity Entity, string SourceKey, long? Line, string Reason, string? RawLine);

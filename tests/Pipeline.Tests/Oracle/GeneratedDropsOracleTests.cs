@@ -13,14 +13,15 @@ namespace SpotifyWorker.Pipeline.Tests.Oracle;
 /// </summary>
 public sealed class GeneratedDropsOracleTests
 {
+    /// <param name="firstLoadInlineSortRows">Null: the first load sorts its gold rows inside the COPY; 0: into a temporary table first.</param>
     [Theory]
-    [InlineData(false, 500)]
-    [InlineData(true, 2)]
-    public async Task RunOnce_GeneratedDirtyDropsOneAtATime_GoldAndQuarantineEqualTheOracleAfterEachDrop(bool gzip, int maxFiles)
+    [InlineData(false, 500, null)]
+    [InlineData(true, 2, 0L)]
+    public async Task RunOnce_GeneratedDirtyDropsOneAtATime_GoldAndQuarantineEqualTheOracleAfterEachDrop(bool gzip, int maxFiles, long? firstLoadInlineSortRows)
     {
         var options = new GenerationOptions { Scale = 0.004, Drops = 4, Seed = 23, Dirty = true, Gzip = gzip, MaxParallelism = 2 };
         using var source = await GeneratedLake.CreateAsync(options);
-        using var lake = new TestLake(new BatchOptions { MaxFiles = maxFiles });
+        using var lake = new TestLake(new BatchOptions { MaxFiles = maxFiles }, firstLoadInlineSortRows: firstLoadInlineSortRows);
 
         for (var drop = 1; drop <= options.Drops; drop++)
         {

@@ -16,7 +16,7 @@ public sealed class TestLake : IDisposable
 {
     private readonly TempDirectory _dir = new();
 
-    public TestLake(BatchOptions? batch = null, IFaultInjector? faults = null, ICatalog? catalog = null, IQueryEngine? query = null, TimeProvider? time = null, TimeSpan? garbageGrace = null, CompactionOptions? compaction = null, Func<IObjectStore, IObjectStore>? raw = null, long? rewriteRunRows = null)
+    public TestLake(BatchOptions? batch = null, IFaultInjector? faults = null, ICatalog? catalog = null, IQueryEngine? query = null, TimeProvider? time = null, TimeSpan? garbageGrace = null, CompactionOptions? compaction = null, Func<IObjectStore, IObjectStore>? raw = null, long? rewriteRunRows = null, long? firstLoadInlineSortRows = null)
     {
         Store = new LocalObjectStore(_dir.Path, LakeLayout.DataPrefixes); // as AddPipeline builds it
         // raw: a test may read the raw files through a store that disturbs some reads; the lake is always the folder.
@@ -25,6 +25,8 @@ public sealed class TestLake : IDisposable
         Log = new CommitLog(Store, Options.Create(new ManifestOptions { CheckpointInterval = 3 }), NullLogger<CommitLog>.Instance);
         DuckDb = new DuckDbOptions { MemoryLimit = "512MB", Threads = 2 };
         if (rewriteRunRows is { } runRows) DuckDb.RewriteRunRows = runRows;
+        // Test data is small, so a first load sorts inside its COPY unless a test asks for the temporary table (0).
+        DuckDb.FirstLoadInlineSortRows = firstLoadInlineSortRows;
         Transform = new DuckDbTransform(Stores, Options.Create(DuckDb), faults ?? NoFaults.Instance, NoProgress.Instance, NullLogger<DuckDbTransform>.Instance);
         Runner = new PipelineRunner(
             Stores,
