@@ -22,30 +22,32 @@ public sealed partial class PipelineRunner
         var steps = new Dictionary<string, double>();
         var state = await log.LoadAsync(cancellationToken).ConfigureAwait(false);
         if (!CompactionPolicy.HasWork(state)) return null;
-        var (next, summary) = await CompactAsync(runId, lease, state, "requested", steps, cancellationToken).ConfigureAwait(false);
+        var (next, summary) = await CompactAsync(runId, lease, state, "requested", steps, [], cancellationToken).ConfigureAwait(false);
         if (summary is not null) await RefreshAsync(next, steps, cancellationToken).ConfigureAwait(false);
         return summary;
     }
 
     /// <summary>After a batch: compacts when the policy says silver is due.</summary>
     private async Task<(ManifestState State, CompactionSummary? Summary)> CompactIfDueAsync(
-        string runId, IRunLease lease, ManifestState state, Dictionary<string, double> steps, CancellationToken cancellationToken)
+        string runId, IRunLease lease, ManifestState state, Dictionary<string, double> steps, List<Task> closings, CancellationToken cancellationToken)
     {
         var reason = CompactionPolicy.Due(state, compaction.Value);
         if (reason is null) return (state, null);
         // A safe point like the start of a batch: the batch is committed and nothing of the compaction exists yet.
         cancellationToken.ThrowIfCancellationRequested();
-        return await CompactAsync(runId, lease, state, reason, steps, cancellationToken).ConfigureAwait(false);
+        return await CompactAsync(runId, lease, state, reason, steps, closings, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <param name="closings">The batches' <see cref="Transform.BatchOutput.Closing"/>, awaited before the engine compacts.</param>
     private async Task<(ManifestState State, CompactionSummary? Summary)> CompactAsync(
-        string runId, IRunLease lease, ManifestState state, string reason, Dictionary<string, double> steps, CancellationToken cancellationToken)
+        string runId, IRunLease lease, ManifestState state, string reason, Dictionary<string, double> steps, List<Task> closings, CancellationToken cancellationToken)
     {
         var seq = state.Seq + 1;
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["CompactionSeq"] = seq });
         LogCompactionStarted(seq, reason);
         progress.Phase($"compacting silver as commit {seq}: {reason}");
         var clock = Stopwatch.StartNew();
+        await Task.WhenAll(closings).ConfigureAwait(false);
         var output = await transform.CompactAsync(new CompactionWork(seq, runId, state, lease), cancellationToken).ConfigureAwait(false);
         foreach (var (step, stepSeconds) in output.StepSeconds) Add(steps, step, stepSeconds);
         if (output.Superseded.Count == 0) return (state, null);

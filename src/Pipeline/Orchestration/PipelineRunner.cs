@@ -50,6 +50,20 @@ public sealed partial class PipelineRunner(
     /// <summary>Runs once; never throws for a failed run (the summary says so). The caller holds the lease.</summary>
     public async Task<RunSummary> RunOnceAsync(string runId, IRunLease lease, CancellationToken cancellationToken)
     {
+        // Each batch's BatchOutput.Closing: awaited before the engine's next batch or compaction, and before the run ends.
+        var closings = new List<Task>();
+        try
+        {
+            return await RunOnceAsync(runId, lease, closings, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await Task.WhenAll(closings).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<RunSummary> RunOnceAsync(string runId, IRunLease lease, List<Task> closings, CancellationToken cancellationToken)
+    {
         var started = time.GetUtcNow();
         var steps = new Dictionary<string, double>();
         var batches = new List<BatchSummary>();
@@ -77,16 +91,16 @@ public sealed partial class PipelineRunner(
             var plan = replay.Batches;
             // A compaction due after the last committed batch (its run was interrupted) comes first, so the batches
             // that follow are numbered as they would have been.
-            (state, var pending) = await CompactIfDueAsync(runId, lease, state, steps, cancellationToken).ConfigureAwait(false);
+            (state, var pending) = await CompactIfDueAsync(runId, lease, state, steps, closings, cancellationToken).ConfigureAwait(false);
             if (pending is not null) compactions.Add(pending);
             foreach (var batch in plan)
             {
                 progress.Phase($"batch {batches.Count + 1} of {plan.Count}: staging {batch.Count} raw files", batch.Sum(f => f.Object.Size));
                 cancellationToken.ThrowIfCancellationRequested(); // a safe point: nothing of the next batch exists yet
-                var (next, summary) = await RunBatchAsync(runId, lease, state, batch, steps, cancellationToken).ConfigureAwait(false);
+                var (next, summary) = await RunBatchAsync(runId, lease, state, batch, steps, closings, cancellationToken).ConfigureAwait(false);
                 state = next;
                 batches.Add(summary);
-                (state, var compacted) = await CompactIfDueAsync(runId, lease, state, steps, cancellationToken).ConfigureAwait(false);
+                (state, var compacted) = await CompactIfDueAsync(runId, lease, state, steps, closings, cancellationToken).ConfigureAwait(false);
                 if (compacted is not null) compactions.Add(compacted);
             }
 
@@ -113,15 +127,17 @@ public sealed partial class PipelineRunner(
     }
 
     private async Task<(ManifestState State, BatchSummary Summary)> RunBatchAsync(
-        string runId, IRunLease lease, ManifestState state, IReadOnlyList<NewFile> batch, Dictionary<string, double> steps, CancellationToken cancellationToken)
+        string runId, IRunLease lease, ManifestState state, IReadOnlyList<NewFile> batch, Dictionary<string, double> steps, List<Task> closings, CancellationToken cancellationToken)
     {
         var seq = state.Seq + 1;
         using var scope = logger.BeginScope(new Dictionary<string, object> { ["BatchSeq"] = seq });
         var files = BatchPlanner.Number(batch);
         LogBatchStarted(seq, files.Count, files.Sum(f => f.Size));
 
+        await Task.WhenAll(closings).ConfigureAwait(false);
         var clock = Stopwatch.StartNew();
         var output = await transform.ExecuteAsync(new BatchWork(seq, runId, files, state, lease), cancellationToken).ConfigureAwait(false);
+        closings.Add(output.Closing);
         var transformSeconds = clock.Elapsed.TotalSeconds;
         Add(steps, "transform", transformSeconds);
         foreach (var (step, seconds) in output.StepSeconds) Add(steps, step, seconds);

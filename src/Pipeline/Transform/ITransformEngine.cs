@@ -65,4 +65,11 @@ public sealed record BatchOutput(
     /// removes them.
     /// </summary>
     public bool OutputsExclusive { get; init; } = true;
+
+    /// <summary>
+    /// What the engine still finishes after it returned (DuckDB: closing the batch's session, which frees its memory, and
+    /// removing its scratch folder), beside the commit and the refresh. The runner awaits it before the engine's next
+    /// batch or compaction and before the run ends.
+    /// </summary>
+    public Task Closing { get; init; } = Task.CompletedTask;
 }
