@@ -372,7 +372,7 @@ public sealed partial class DuckDbTransform(
             {
                 await DefineGoldCurrentAsync([.. superseded.Where(f => run.Contains(f.ReleaseYear!.Value))], cancellationToken).ConfigureAwait(false);
                 var years = string.Join(", ", run.Select(y => y.ToString(CultureInfo.InvariantCulture)));
-                expected += await CopyPartitionedAsync($"SELECT * FROM gold_rewrite WHERE release_year IN ({years})", Path.Combine(staging, $"run-{index}"), cancellationToken).ConfigureAwait(false);
+                expected += await CopyPartitionedAsync($"SELECT * FROM gold_rewrite WHERE release_year IN ({years})", Path.Combine(staging, $"run-{index}"), settings.GoldRowGroupRows, cancellationToken).ConfigureAwait(false);
             }
             await PublishGoldAsync(staging, expected, cancellationToken).ConfigureAwait(false);
             return (deltaRows.Values.Sum(), partitions, [.. superseded.Select(f => f.Key)]);
@@ -416,12 +416,13 @@ public sealed partial class DuckDbTransform(
             // Every album row current_albums reads: the batch's silver and, when a reprocess left silver but no gold, the
             // committed silver too.
             var albumRows = work.Committed.RowsOf(Tables.Silver(Entity.Albums)) + _added.Where(f => f.Table == Tables.Silver(Entity.Albums)).Sum(f => f.Rows);
+            var rowGroupRows = settings.FirstLoadRowGroupRows(albumRows);
             if (albumRows <= settings.FirstLoadInlineSortRowLimit)
             {
                 await db.ExecuteAsync($"SET disabled_optimizers = 'join_order'; CREATE TEMP VIEW gold_album_tracks AS {albumTracks}; CREATE TEMP VIEW gold_delta AS {goldDeltaSql}", cancellationToken).ConfigureAwait(false);
                 try
                 {
-                    var rows = await CopyPartitionedAsync("SELECT * FROM gold_delta", staging, cancellationToken).ConfigureAwait(false);
+                    var rows = await CopyPartitionedAsync("SELECT * FROM gold_delta", staging, rowGroupRows, cancellationToken).ConfigureAwait(false);
                     await db.ExecuteAsync("RESET disabled_optimizers", cancellationToken).ConfigureAwait(false);
                     return (rows, staging);
                 }
@@ -442,7 +443,7 @@ public sealed partial class DuckDbTransform(
             await db.ExecuteAsync($"CREATE TEMP TABLE gold_album_tracks AS {albumTracks}", cancellationToken).ConfigureAwait(false);
             await db.ExecuteAsync($"RESET disabled_optimizers; SET memory_limit = {DuckDbSession.Literal(settings.MemoryLimit)}", cancellationToken).ConfigureAwait(false);
             await db.ExecuteAsync($"CREATE TEMP VIEW gold_delta AS {goldDeltaSql}", cancellationToken).ConfigureAwait(false);
-            return (await CopyPartitionedAsync("SELECT * FROM gold_delta", staging, cancellationToken).ConfigureAwait(false), staging);
+            return (await CopyPartitionedAsync("SELECT * FROM gold_delta", staging, rowGroupRows, cancellationToken).ConfigureAwait(false), staging);
         }
 
         /// <summary>Percent of the memory limit the first load's sorted table is built within.</summary>
@@ -456,13 +457,13 @@ public sealed partial class DuckDbTransform(
             db.ExecuteAsync($"CREATE OR REPLACE TEMP VIEW gold_current AS {LakeTableSql.Select(LakeTable.Gold, [.. files.Select(f => lake.PathOf(f.Key))])}", cancellationToken);
 
         /// <summary>
-        /// Writes a query's rows partitioned by release_year into a staging folder, in row groups of
-        /// <see cref="DuckDbOptions.GoldRowGroupRows"/>; returns the rows the COPY wrote.
+        /// Writes a query's rows partitioned by release_year into a staging folder, in row groups of at most
+        /// <paramref name="rowGroupRows"/> rows; returns the rows the COPY wrote.
         /// </summary>
-        private Task<long> CopyPartitionedAsync(string query, string folder, CancellationToken cancellationToken) =>
+        private Task<long> CopyPartitionedAsync(string query, string folder, int rowGroupRows, CancellationToken cancellationToken) =>
             db.ExecuteCountAsync(
                 $"COPY ({query}) TO {DuckDbSession.Literal(folder)} " +
-                $"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {settings.GoldRowGroupRows.ToString(CultureInfo.InvariantCulture)}, " +
+                $"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {rowGroupRows.ToString(CultureInfo.InvariantCulture)}, " +
                 "PARTITION_BY (release_year), FILENAME_PATTERN 'part-{uuid}')", cancellationToken);
 
         /// <summary>

@@ -18,6 +18,16 @@ public sealed class DuckDbOptionsTests
         Assert.Equal(bytes, new DuckDbOptions { MemoryLimit = limit }.MemoryLimitBytes);
     }
 
+    [Theory]
+    [InlineData(438_000L, 40_960, 4_380)]
+    [InlineData(1_000L, 40_960, 4_096)]
+    [InlineData(4_380_000L, 40_960, 40_960)]
+    [InlineData(438_000L, 2_048, 2_048)]
+    public void FirstLoadRowGroupRows_LoadRows_AHundredthWithinFloorAndGoldRowGroupRows(long rows, int goldRowGroupRows, int expected)
+    {
+        Assert.Equal(expected, new DuckDbOptions { GoldRowGroupRows = goldRowGroupRows }.FirstLoadRowGroupRows(rows));
+    }
+
     [Fact]
     public async Task MemoryLimitBytes_SetInBytes_DuckDbAppliesTheSameLimit()
     {

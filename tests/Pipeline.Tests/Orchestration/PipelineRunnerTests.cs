@@ -146,6 +146,27 @@ public sealed class PipelineRunnerTests : IDisposable
         }
     }
 
+    /// <summary>
+    /// A small first load writes smaller row groups than GoldRowGroupRows (DuckDbOptions.FirstLoadRowGroupRows: 4,096 rows
+    /// here); a partition rewrite writes row groups of up to GoldRowGroupRows again.
+    /// </summary>
+    [Fact]
+    public async Task RunOnce_SmallFirstLoad_WritesSmallerRowGroupsThanARewrite()
+    {
+        var ids = Enumerable.Range(0, 5_000).Select(i => $"t{i}").ToArray();
+        await DropAsync("d1", [Artist("a1")], [.. ids.Select(id => Album(id, "a1", "2001-01-01"))], [.. ids.Select(id => Track(id))]);
+        await _lake.RunOkAsync();
+        var firstLoad = await GoldRowGroupsAsync();
+
+        await DropAsync("d2", [], [], [Track("t1", 11)]);
+        await _lake.RunOkAsync();
+        var rewrite = await GoldRowGroupsAsync();
+
+        Assert.Equal(5_000, firstLoad.Sum());
+        Assert.True(firstLoad.Count >= 2 && firstLoad.All(rows => rows <= 4_096), $"first load's row groups: {string.Join(", ", firstLoad)}");
+        Assert.Equal([5_000L], rewrite);
+    }
+
     [Fact]
     public async Task RunOnce_SilverColumnsOfManyValues_WrittenWithoutDictionary()
     {
