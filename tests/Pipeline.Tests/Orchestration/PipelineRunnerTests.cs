@@ -130,14 +130,8 @@ public sealed class PipelineRunnerTests : IDisposable
     public async Task RunOnce_GoldRowGroupRowsSet_CapsEveryGoldRowGroup()
     {
         _lake.DuckDb.GoldRowGroupRows = 2_048;
-        var ids = Enumerable.Range(0, 5_000).Select(i => $"t{i}").ToArray();
-        await DropAsync("d1", [Artist("a1")], [.. ids.Select(id => Album(id, "a1", "2001-01-01"))], [.. ids.Select(id => Track(id))]);
-        await _lake.RunOkAsync();
-        var firstLoad = await GoldRowGroupsAsync();
 
-        await DropAsync("d2", [], [], [Track("t1", 11)]);
-        await _lake.RunOkAsync();
-        var rewrite = await GoldRowGroupsAsync();
+        var (firstLoad, rewrite) = await LoadOneYearThenRewriteAsync();
 
         foreach (var groups in new[] { firstLoad, rewrite })
         {
@@ -153,14 +147,7 @@ public sealed class PipelineRunnerTests : IDisposable
     [Fact]
     public async Task RunOnce_SmallFirstLoad_WritesSmallerRowGroupsThanARewrite()
     {
-        var ids = Enumerable.Range(0, 5_000).Select(i => $"t{i}").ToArray();
-        await DropAsync("d1", [Artist("a1")], [.. ids.Select(id => Album(id, "a1", "2001-01-01"))], [.. ids.Select(id => Track(id))]);
-        await _lake.RunOkAsync();
-        var firstLoad = await GoldRowGroupsAsync();
-
-        await DropAsync("d2", [], [], [Track("t1", 11)]);
-        await _lake.RunOkAsync();
-        var rewrite = await GoldRowGroupsAsync();
+        var (firstLoad, rewrite) = await LoadOneYearThenRewriteAsync();
 
         Assert.Equal(5_000, firstLoad.Sum());
         Assert.True(firstLoad.Count >= 2 && firstLoad.All(rows => rows <= 4_096), $"first load's row groups: {string.Join(", ", firstLoad)}");
@@ -193,6 +180,19 @@ public sealed class PipelineRunnerTests : IDisposable
         // Every table has files here (the artist without an id is quarantined), so an empty answer fails as well.
         Assert.Equal(["SNAPPY"], await _lake.ParquetMetadataAsync([.. Entities.All.Select(Tables.Silver), Tables.Quarantine], "string_agg(DISTINCT compression, ' ')"));
         Assert.Equal(["ZSTD"], await _lake.ParquetMetadataAsync([Tables.Gold], "string_agg(DISTINCT compression, ' ')"));
+    }
+
+    /// <summary>A first load of 5,000 tracks of one year, then a drop that rewrites that year; the gold row groups after each.</summary>
+    private async Task<(IReadOnlyList<long> FirstLoad, IReadOnlyList<long> Rewrite)> LoadOneYearThenRewriteAsync()
+    {
+        var ids = Enumerable.Range(0, 5_000).Select(i => $"t{i}").ToArray();
+        await DropAsync("d1", [Artist("a1")], [.. ids.Select(id => Album(id, "a1", "2001-01-01"))], [.. ids.Select(id => Track(id))]);
+        await _lake.RunOkAsync();
+        var firstLoad = await GoldRowGroupsAsync();
+
+        await DropAsync("d2", [], [], [Track("t1", 11)]);
+        await _lake.RunOkAsync();
+        return (firstLoad, await GoldRowGroupsAsync());
     }
 
     private async Task<IReadOnlyList<long>> GoldRowGroupsAsync()
