@@ -342,13 +342,15 @@ public sealed partial class DuckDbTransform(
             }
             var albumTracksSql = SqlScripts.Transform("gold_album_tracks");
             var goldDeltaSql = SqlScripts.Transform("gold_delta");
-            if (committed.Count == 0)
+            if (committed.Count == 0 || await EveryGoldTrackAffectedAsync(committed, cancellationToken).ConfigureAwait(false))
             {
-                // gold_rewrite over an empty gold_current is the delta itself, so the delta is written as it is, and the
-                // partitions it touched are the ones the COPY wrote.
+                // gold_rewrite keeps no committed row when every one of them is affected (nothing committed, or a batch
+                // such as a re-sent snapshot that touches every track), so it is the delta itself: the delta is written
+                // as a first load writes it, and it replaces every committed gold file.
                 var (rows, folder) = await CopyFirstLoadAsync(albumTracksSql, goldDeltaSql, staging, cancellationToken).ConfigureAwait(false);
                 var written = await PublishGoldAsync(folder, rows, cancellationToken).ConfigureAwait(false);
-                return (rows, [.. written.Select(f => f.ReleaseYear!.Value).Distinct().Order()], []);
+                var years = written.Select(f => f.ReleaseYear!.Value).Concat(committed.Select(f => f.ReleaseYear!.Value));
+                return (rows, [.. years.Distinct().Order()], [.. committed.Select(f => f.Key)]);
             }
 
             await DefineGoldDeltaAsync(albumTracksSql, goldDeltaSql, cancellationToken).ConfigureAwait(false);
@@ -376,6 +378,19 @@ public sealed partial class DuckDbTransform(
             }
             await PublishGoldAsync(staging, expected, cancellationToken).ConfigureAwait(false);
             return (deltaRows.Values.Sum(), partitions, [.. superseded.Select(f => f.Key)]);
+        }
+
+        /// <summary>
+        /// Whether every committed gold row's track is among affected_tracks. Gold holds a row per track, so fewer
+        /// affected tracks than committed gold rows (a nightly drop) answers no without reading gold.
+        /// </summary>
+        private async Task<bool> EveryGoldTrackAffectedAsync(IReadOnlyList<DataFile> committed, CancellationToken cancellationToken)
+        {
+            var affected = await db.ScalarAsync<long>("SELECT count(*) FROM affected_tracks", cancellationToken).ConfigureAwait(false);
+            if (affected < committed.Sum(f => f.Rows)) return false;
+            return !await db.ScalarAsync<bool>(
+                "SELECT EXISTS (SELECT 1 FROM gold_current g WHERE NOT EXISTS (SELECT 1 FROM affected_tracks k WHERE k.track_id = g.track_id))",
+                cancellationToken).ConfigureAwait(false);
         }
 
         /// <summary>

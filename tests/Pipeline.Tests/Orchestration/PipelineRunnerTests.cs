@@ -100,6 +100,39 @@ public sealed class PipelineRunnerTests : IDisposable
     }
 
     /// <summary>
+    /// A batch that touches every committed track (a re-sent snapshot) writes its rows as the whole of gold and
+    /// supersedes every committed file: a partition it leaves empty is gone, and no old row is read twice.
+    /// </summary>
+    [Fact]
+    public async Task RunOnce_DropTouchesEveryTrack_ReplacesEveryGoldFile()
+    {
+        await DropAsync("d1", [Artist("a1")], [Album("t1", "a1", "2001-01-01"), Album("t2", "a1", "2003-01-01")], [Track("t1", 10), Track("t2", 20)]);
+        await _lake.RunOkAsync();
+
+        await DropAsync("d2", [Artist("a1")], [Album("t1", "a1", "2005-01-01"), Album("t2", "a1", "2003-01-01")], [Track("t1", 11), Track("t2", 20)]);
+        var summary = await _lake.RunOkAsync();
+
+        Assert.Equal([2001, 2003, 2005], summary.Batches.Single().PartitionsRewritten);
+        Assert.Equal(["t1 | 2005 | 11", "t2 | 2003 | 20"], await _lake.RowsAsync(Tables.Gold, "track_id, release_year, track_popularity", "track_id"));
+    }
+
+    /// <summary>
+    /// A batch of more new tracks than gold holds, none of them a committed one: the committed rows stay (the count
+    /// alone must not send it down the path that replaces all of gold).
+    /// </summary>
+    [Fact]
+    public async Task RunOnce_MoreNewTracksThanGoldRows_KeepsEveryCommittedRow()
+    {
+        await DropAsync("d1", [Artist("a1")], [Album("t1", "a1", "2001-01-01")], [Track("t1", 10)]);
+        await _lake.RunOkAsync();
+
+        await DropAsync("d2", [], [Album("t2", "a1", "2001-06-01"), Album("t3", "a1", "2003-01-01")], [Track("t2", 20), Track("t3", 30)]);
+        await _lake.RunOkAsync();
+
+        Assert.Equal(["t1 | 2001 | 10", "t2 | 2001 | 20", "t3 | 2003 | 30"], await _lake.RowsAsync(Tables.Gold, "track_id, release_year, track_popularity", "track_id"));
+    }
+
+    /// <summary>
     /// The second batch changes one track in each of two partitions, which are rewritten by one COPY (the default
     /// runs) or one COPY each (RewriteRunRows = 1): every untouched row of both partitions stays.
     /// </summary>
