@@ -322,10 +322,22 @@ public sealed partial class DuckDbTransform(
         {
             var committed = work.Committed.FilesOf(Tables.Gold).ToList();
             var staging = Path.Combine(workDir, "gold");
-            if (committed.Count == 0)
+            var everyTrack = committed.Count == 0;
+            if (!everyTrack)
             {
-                // No gold yet: every track is affected, so gold_delta joins the current row of every key, found without
-                // narrowing silver to a list of affected keys first.
+                // gold_current is every committed gold row here: the affected tracks and their old partitions are found over all of it.
+                await DefineGoldCurrentAsync(committed, cancellationToken).ConfigureAwait(false);
+                await db.ExecuteAsync($"CREATE TEMP TABLE affected_tracks AS {SqlScripts.Transform("gold_affected_tracks")}", cancellationToken).ConfigureAwait(false);
+                everyTrack = await EveryGoldTrackAffectedAsync(committed, cancellationToken).ConfigureAwait(false);
+            }
+            if (everyTrack)
+            {
+                // No gold yet, or a batch that touches every committed gold track (a re-sent snapshot): gold_rewrite then
+                // keeps no committed row, so gold_delta is the whole new gold table. It joins the current row of every
+                // key, found without narrowing silver to a list of affected keys first: at scale 10 a re-sent snapshot
+                // ran out of memory at 400MB through that list (the narrowed latest-wins join beside the sort), and a
+                // track that none of the batch's rows touch joins as it did at the last commit, which left it out of
+                // gold.
                 foreach (var entity in Entities.All)
                 {
                     await DefineCurrentAsync(entity, SqlScripts.Transform("compact_" + entity.Name()), cancellationToken).ConfigureAwait(false);
@@ -333,20 +345,15 @@ public sealed partial class DuckDbTransform(
             }
             else
             {
-                // gold_current is every committed gold row here: the affected tracks and their old partitions are found over all of it.
-                await DefineGoldCurrentAsync(committed, cancellationToken).ConfigureAwait(false);
-                await db.ExecuteAsync($"CREATE TEMP TABLE affected_tracks AS {SqlScripts.Transform("gold_affected_tracks")}", cancellationToken).ConfigureAwait(false);
                 await DefineCurrentAsync(Entity.Albums, SqlScripts.Transform("delta_albums"), cancellationToken).ConfigureAwait(false);
                 await DefineCurrentAsync(Entity.Tracks, SqlScripts.Transform("delta_tracks"), cancellationToken).ConfigureAwait(false);
                 await DefineCurrentAsync(Entity.Artists, SqlScripts.Transform("compact_" + Entity.Artists.Name()), cancellationToken).ConfigureAwait(false);
             }
             var albumTracksSql = SqlScripts.Transform("gold_album_tracks");
             var goldDeltaSql = SqlScripts.Transform("gold_delta");
-            if (committed.Count == 0 || await EveryGoldTrackAffectedAsync(committed, cancellationToken).ConfigureAwait(false))
+            if (everyTrack)
             {
-                // gold_rewrite keeps no committed row when every one of them is affected (nothing committed, or a batch
-                // such as a re-sent snapshot that touches every track), so it is the delta itself: the delta is written
-                // as a first load writes it, and it replaces every committed gold file.
+                // The delta is written as a first load writes it, and it replaces every committed gold file.
                 var (rows, folder) = await CopyFirstLoadAsync(albumTracksSql, goldDeltaSql, staging, cancellationToken).ConfigureAwait(false);
                 var written = await PublishGoldAsync(folder, rows, cancellationToken).ConfigureAwait(false);
                 var years = written.Select(f => f.ReleaseYear!.Value).Concat(committed.Select(f => f.ReleaseYear!.Value));
