@@ -388,8 +388,10 @@ public sealed partial class DuckDbTransform(
         }
 
         /// <summary>
-        /// Whether every committed gold row's track is among affected_tracks. Gold holds a row per track, so fewer
-        /// affected tracks than committed gold rows (a nightly drop) answers no without reading gold.
+        /// Whether every committed gold row's track is among affected_tracks, so that rewriting partitions would keep no
+        /// committed row. Either answer gives the same rows (the whole-gold write rebuilds gold from all of silver); it
+        /// decides which write costs less. Gold holds a row per track, so fewer affected tracks than committed gold rows
+        /// (a nightly drop) answers no without reading gold.
         /// </summary>
         private async Task<bool> EveryGoldTrackAffectedAsync(IReadOnlyList<DataFile> committed, CancellationToken cancellationToken)
         {

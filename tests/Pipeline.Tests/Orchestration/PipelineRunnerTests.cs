@@ -117,8 +117,8 @@ public sealed class PipelineRunnerTests : IDisposable
     }
 
     /// <summary>
-    /// A batch of more new tracks than gold holds, none of them a committed one: the committed rows stay (the count
-    /// alone must not send it down the path that replaces all of gold).
+    /// A batch of more new tracks than gold holds, none of them a committed one: as many affected tracks as gold rows,
+    /// yet not every committed track, so the partitions are rewritten and the committed rows stay.
     /// </summary>
     [Fact]
     public async Task RunOnce_MoreNewTracksThanGoldRows_KeepsEveryCommittedRow()
